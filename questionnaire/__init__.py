@@ -1,0 +1,92 @@
+"""The ketamine therapy screening service: the application factory."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from flask import Flask, Response
+from sqlalchemy import event
+
+from . import config as settings
+from .errors import register_error_handlers
+from .extensions import configure_sqlite, csrf, db, migrate
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: settings, extensions, blueprints, error pages, headers, logging."""
+    app = Flask(__name__, instance_relative_config=True)
+    overrides = dict(config or {})
+    app.config.update(settings.load(overrides.get("APP_ENV")))
+    app.config.update(overrides)
+    app.config["SQLALCHEMY_DATABASE_URI"] = settings.database_url(
+        app.config.get("DATABASE_URL"), app.instance_path
+    )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(app.instance_path, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_globals(app)
+    app.after_request(add_security_headers)
+    configure_logging(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    busy_timeout = app.config["SQLITE_BUSY_TIMEOUT_MS"]
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            event.listen(
+                db.engine,
+                "connect",
+                lambda dbapi_connection, _record: configure_sqlite(dbapi_connection, busy_timeout),
+            )
+
+
+def register_blueprints(app: Flask) -> None:
+    from .ops import bp as ops_bp
+    from .patient import bp as patient_bp
+
+    app.register_blueprint(ops_bp)
+    app.register_blueprint(patient_bp)
+
+
+def register_template_globals(app: Flask) -> None:
+    @app.context_processor
+    def clinic() -> dict[str, Any]:
+        return {
+            "clinic_name": app.config["CLINIC_NAME"],
+            "crisis_contacts": app.config["CRISIS_CONTACTS"],
+        }
+
+
+def add_security_headers(response: Response) -> Response:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )

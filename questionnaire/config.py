@@ -1,0 +1,100 @@
+"""Settings, read from the environment only.
+
+``APP_ENV`` picks the configuration: ``production`` (the default, so a forgotten
+setting fails safe), ``development`` or ``testing``. Production refuses to start
+without ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+
+class ConfigError(RuntimeError):
+    """A required setting is missing or malformed."""
+
+
+DEFAULT_CRISIS_CONTACTS: list[dict[str, str]] = [
+    {"name": "988 Suicide & Crisis Lifeline", "detail": "Call or text 988", "href": "tel:988"},
+    {"name": "Crisis Text Line", "detail": "Text HOME to 741741", "href": "sms:741741"},
+    {
+        "name": "Emergency services",
+        "detail": "If you are in danger now, call 911 or go to the nearest emergency "
+        "department. Outside the US, call your local emergency number.",
+        "href": "tel:911",
+    },
+]
+
+
+def database_url(value: str | None, instance_path: str) -> str:
+    """The SQLAlchemy URL: ``DATABASE_URL``, or a SQLite file in the instance folder."""
+    if not value:
+        return "sqlite:///" + os.path.join(instance_path, "screening.sqlite3")
+    # Use psycopg 3 for PostgreSQL whatever spelling the host gives.
+    for prefix in ("postgres://", "postgresql://"):
+        if value.startswith(prefix):
+            return "postgresql+psycopg://" + value[len(prefix) :]
+    return value
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from error
+
+
+def _crisis_contacts() -> list[dict[str, str]]:
+    raw = os.environ.get("CRISIS_CONTACTS_JSON")
+    if not raw:
+        return DEFAULT_CRISIS_CONTACTS
+    try:
+        contacts = json.loads(raw)
+        if not all({"name", "detail"} <= set(c) for c in contacts):
+            raise ValueError("each contact needs a name and a detail")
+    except (ValueError, TypeError) as error:
+        raise ConfigError(f"CRISIS_CONTACTS_JSON is not valid: {error}") from error
+    return contacts
+
+
+def load(env: str | None = None) -> dict[str, Any]:
+    """Build the settings for ``env`` (default: ``APP_ENV``, else production)."""
+    env = env or os.environ.get("APP_ENV", "production")
+    if env not in {"production", "development", "testing"}:
+        raise ConfigError(f"APP_ENV must be production, development or testing, got {env!r}")
+    secret = os.environ.get("SECRET_KEY")
+    if not secret:
+        if env == "production":
+            raise ConfigError(
+                "SECRET_KEY is not set. Set it to a long random value "
+                "(python -c 'import secrets; print(secrets.token_hex(32))'), "
+                "or set APP_ENV=development for a local run."
+            )
+        secret = "dev-only-secret-key-not-for-production"  # noqa: S105 (development only)
+    production = env == "production"
+    return {
+        "APP_ENV": env,
+        "TESTING": env == "testing",
+        "SECRET_KEY": secret,
+        "DATABASE_URL": os.environ.get("DATABASE_URL"),
+        "CLINIC_NAME": os.environ.get("CLINIC_NAME", "The clinic"),
+        "CRISIS_CONTACTS": _crisis_contacts(),
+        "DRAFT_TTL_DAYS": _int("DRAFT_TTL_DAYS", 7),
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 256 * 1024),
+        "SQLITE_BUSY_TIMEOUT_MS": _int("SQLITE_BUSY_TIMEOUT_MS", 5000),
+        # Never put statement parameters (answers) into error messages or logs.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # A distressed person may take their time: CSRF tokens last as long as the
+        # browser session instead of one hour.
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_NAME": "ks_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+    }

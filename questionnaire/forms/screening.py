@@ -1,0 +1,688 @@
+"""The screening questionnaire: one form per step, the single source of question wording.
+
+Field names and option values are the contract of ``shared/spec/questionnaire.md``.
+The check-answers page, the clinician view and every export read labels from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from flask_wtf import FlaskForm
+
+from .fields import (
+    CheckboxGroupField,
+    Option,
+    QuestionField,
+    RadioGroupField,
+    TextAreaField,
+    TextField,
+    WholeNumberField,
+)
+from .validators import (
+    EmailAddress,
+    OptionalSelect,
+    PhoneNumber,
+    RequiredWhen,
+    Select,
+    SelectSome,
+    Text,
+    Ticked,
+    WholeNumber,
+)
+
+QUESTIONNAIRE_VERSION = "1.0"
+
+NONE_OF_THESE = Option("none", "None of these")
+YES_NO_NOT_SURE = (Option("yes", "Yes"), Option("no", "No"), Option("not-sure", "I'm not sure"))
+
+
+def _text(max_chars: int, thing: str) -> Text:
+    return Text(
+        max_chars,
+        too_long=f"{thing} must be {max_chars} characters or fewer",
+        control=f"{thing} must not contain hidden control characters",
+    )
+
+
+#: Field name → whether the field applies, given the step's other answers.
+Conditions = Mapping[str, Callable[[Mapping[str, Any]], bool]]
+
+
+class StepForm(FlaskForm):
+    """One page of the questionnaire."""
+
+    step_id: ClassVar[str]
+    title: ClassVar[str]
+    intro: ClassVar[str] = ""
+    #: Fields asked only when another answer of the step calls for them.
+    conditional: ClassVar[Conditions] = {}
+
+    @classmethod
+    def applies(cls, name: str, answers: Mapping[str, Any]) -> bool:
+        condition = cls.conditional.get(name)
+        return condition is None or condition(answers)
+
+    def questions(self) -> Iterator[QuestionField]:
+        for field in self:
+            if isinstance(field, QuestionField):
+                yield field
+
+    def answers(self) -> dict[str, Any]:
+        """The validated answers of this step that apply, ready to store."""
+        stored = {}
+        for field in self.questions():
+            value = field.answer()
+            if value is not None:
+                stored[field.name] = value
+        # Answers that no longer apply (say, other medicines once "other" is unticked)
+        # are dropped rather than kept out of sight.
+        return {name: v for name, v in stored.items() if self.applies(name, stored)}
+
+
+# --- start --------------------------------------------------------------------------
+
+
+class StartForm(StepForm):
+    step_id = "start"
+    title = "Before you start"
+
+    understand_not_diagnosis = CheckboxGroupField(
+        "Screening is not a diagnosis",
+        [Option("y", "I understand this screening is not a diagnosis or medical advice")],
+        [
+            Ticked(
+                "Select the box to show you understand this screening is not a "
+                "diagnosis or medical advice"
+            )
+        ],
+        summary_label="I understand this is not a diagnosis or medical advice",
+    )
+    consent_store = CheckboxGroupField(
+        "Storing your answers",
+        [
+            Option(
+                "y",
+                "I agree that my answers are stored securely and read by the clinic's clinicians",
+            )
+        ],
+        [
+            Ticked(
+                "Select the box to agree that your answers are stored securely and "
+                "read by the clinic's clinicians"
+            )
+        ],
+        summary_label="I agree my answers are stored and read by the clinic's clinicians",
+    )
+
+
+# --- about --------------------------------------------------------------------------
+
+
+class AboutForm(StepForm):
+    step_id = "about"
+    title = "About you"
+
+    age = WholeNumberField(
+        "How old are you?",
+        [
+            WholeNumber(
+                0,
+                120,
+                missing="Enter your age in years, for example 34",
+                invalid="Enter your age as a whole number, for example 34",
+                out_of_range="Enter an age between 0 and 120",
+            )
+        ],
+        hint="In years, for example 34",
+        summary_label="Age",
+    )
+    pregnancy = RadioGroupField(
+        "Are you pregnant, breastfeeding, or planning a pregnancy in the next 6 months?",
+        [
+            Option("yes", "Yes"),
+            Option("no", "No"),
+            Option("not-applicable", "This does not apply to me"),
+            Option("prefer-not-to-say", "I prefer not to say"),
+        ],
+        [Select("Select if you are pregnant, breastfeeding or planning a pregnancy")],
+        summary_label="Pregnant, breastfeeding or planning a pregnancy",
+    )
+
+
+# --- history ------------------------------------------------------------------------
+
+
+class HistoryForm(StepForm):
+    step_id = "history"
+    title = "Your depression and treatment so far"
+
+    diagnosed = RadioGroupField(
+        "Has a doctor or other qualified professional told you that you have depression?",
+        YES_NO_NOT_SURE,
+        [Select("Select if a doctor or other professional has told you that you have depression")],
+        summary_label="Diagnosed with depression by a professional",
+    )
+    episode_length = RadioGroupField(
+        "How long has your current period of depression lasted?",
+        [
+            Option("under-6-months", "Less than 6 months"),
+            Option("6-to-12-months", "6 to 12 months"),
+            Option("1-to-2-years", "1 to 2 years"),
+            Option("over-2-years", "More than 2 years"),
+        ],
+        [Select("Select how long your current period of depression has lasted")],
+        summary_label="Current period of depression",
+    )
+    antidepressants_tried = RadioGroupField(
+        "During this period, how many different antidepressant medicines have you "
+        "taken that did not help enough?",
+        [
+            Option("0", "None"),
+            Option("1", "1"),
+            Option("2", "2"),
+            Option("3-or-more", "3 or more"),
+            Option("not-sure", "I'm not sure"),
+        ],
+        [Select("Select how many antidepressant medicines you have tried")],
+        hint="Count each medicine you took for at least 6 weeks at the dose your "
+        "prescriber gave you.",
+        summary_label="Antidepressants tried without enough improvement",
+    )
+    therapy = RadioGroupField(
+        "Have you had talking therapy (psychotherapy) for depression?",
+        [
+            Option("current", "Yes, I have it now"),
+            Option("past", "Yes, in the past"),
+            Option("never", "No, never"),
+        ],
+        [Select("Select if you have had talking therapy for depression")],
+        summary_label="Talking therapy",
+    )
+    other_treatments = CheckboxGroupField(
+        "Have you had any of these treatments for depression?",
+        [
+            Option("ect", "Electroconvulsive therapy (ECT)"),
+            Option("tms", "Transcranial magnetic stimulation (TMS)"),
+            Option("ketamine", "Ketamine or esketamine"),
+            NONE_OF_THESE,
+        ],
+        [
+            SelectSome(
+                "Select the treatments you have had, or 'None of these'",
+                "Select 'None of these' on its own, or the treatments you have had",
+            )
+        ],
+        hint="Select all that apply.",
+        summary_label="Other treatments had",
+    )
+
+
+# --- PHQ-9 --------------------------------------------------------------------------
+
+PHQ9_STEM = (
+    "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
+)
+PHQ9_ATTRIBUTION = (
+    "Developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and "
+    "colleagues, with an educational grant from Pfizer Inc."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Phq9Item:
+    number: int
+    text: str
+    short: str
+    loinc: str
+
+
+PHQ9_ITEMS: tuple[Phq9Item, ...] = (
+    Phq9Item(
+        1,
+        "Little interest or pleasure in doing things",
+        "little interest or pleasure in doing things",
+        "44250-9",
+    ),
+    Phq9Item(
+        2, "Feeling down, depressed, or hopeless", "feeling down, depressed or hopeless", "44255-8"
+    ),
+    Phq9Item(
+        3,
+        "Trouble falling or staying asleep, or sleeping too much",
+        "trouble sleeping, or sleeping too much",
+        "44259-0",
+    ),
+    Phq9Item(
+        4,
+        "Feeling tired or having little energy",
+        "feeling tired or having little energy",
+        "44254-1",
+    ),
+    Phq9Item(5, "Poor appetite or overeating", "poor appetite or overeating", "44251-7"),
+    Phq9Item(
+        6,
+        "Feeling bad about yourself — or that you are a failure or have let "
+        "yourself or your family down",
+        "feeling bad about yourself",
+        "44258-2",
+    ),
+    Phq9Item(
+        7,
+        "Trouble concentrating on things, such as reading the newspaper or watching television",
+        "trouble concentrating",
+        "44252-5",
+    ),
+    Phq9Item(
+        8,
+        "Moving or speaking so slowly that other people could have noticed? Or "
+        "the opposite — being so fidgety or restless that you have been moving "
+        "around a lot more than usual",
+        "moving or speaking slowly, or being fidgety or restless",
+        "44253-3",
+    ),
+    Phq9Item(
+        9,
+        "Thoughts that you would be better off dead or of hurting yourself in some way",
+        "thoughts that you would be better off dead or of hurting yourself",
+        "44260-8",
+    ),
+)
+PHQ9_OPTIONS = (
+    Option("0", "Not at all"),
+    Option("1", "Several days"),
+    Option("2", "More than half the days"),
+    Option("3", "Nearly every day"),
+)
+PHQ9_ANSWER_LOINC = {"0": "LA6568-5", "1": "LA6569-3", "2": "LA6570-1", "3": "LA6571-9"}
+PHQ9_DIFFICULTY_LOINC = "69722-7"
+PHQ9_DIFFICULTY_ANSWER_LOINC = {
+    "not-difficult": "LA6572-7",
+    "somewhat": "LA6573-5",
+    "very": "LA6575-0",
+    "extremely": "LA6574-3",
+}
+PHQ9_PANEL_LOINC = "44249-1"
+PHQ9_TOTAL_LOINC = "44261-6"
+
+
+def _phq9_field(item: Phq9Item) -> RadioGroupField:
+    return RadioGroupField(
+        item.text,
+        PHQ9_OPTIONS,
+        [Select(f"Select how often you have been bothered by {item.short}")],
+        summary_label=f"{item.number}. {item.text}",
+    )
+
+
+def _any_phq9_above_zero(form: Any) -> bool:
+    return any(form[f"phq9_{i.number}"].data in ("1", "2", "3") for i in PHQ9_ITEMS)
+
+
+class Phq9Form(StepForm):
+    step_id = "phq9"
+    title = "How you have been feeling (PHQ-9)"
+    intro = PHQ9_STEM
+
+    phq9_1 = _phq9_field(PHQ9_ITEMS[0])
+    phq9_2 = _phq9_field(PHQ9_ITEMS[1])
+    phq9_3 = _phq9_field(PHQ9_ITEMS[2])
+    phq9_4 = _phq9_field(PHQ9_ITEMS[3])
+    phq9_5 = _phq9_field(PHQ9_ITEMS[4])
+    phq9_6 = _phq9_field(PHQ9_ITEMS[5])
+    phq9_7 = _phq9_field(PHQ9_ITEMS[6])
+    phq9_8 = _phq9_field(PHQ9_ITEMS[7])
+    phq9_9 = _phq9_field(PHQ9_ITEMS[8])
+    phq9_difficulty = RadioGroupField(
+        "How difficult have these problems made it for you to do your work, take care "
+        "of things at home, or get along with other people?",
+        [
+            Option("not-difficult", "Not difficult at all"),
+            Option("somewhat", "Somewhat difficult"),
+            Option("very", "Very difficult"),
+            Option("extremely", "Extremely difficult"),
+        ],
+        [
+            RequiredWhen(
+                _any_phq9_above_zero, "Select how difficult these problems have made things for you"
+            ),
+            OptionalSelect("Select how difficult these problems have made things for you"),
+        ],
+        hint="Answer this if you chose anything other than 'Not at all' above.",
+        summary_label="How difficult these problems have made things",
+    )
+    conditional: ClassVar[Conditions] = {
+        "phq9_difficulty": lambda answers: any(
+            answers.get(f"phq9_{i.number}") in ("1", "2", "3") for i in PHQ9_ITEMS
+        )
+    }
+
+
+# --- health -------------------------------------------------------------------------
+
+
+class HealthForm(StepForm):
+    step_id = "health"
+    title = "Your health"
+
+    blood_pressure = RadioGroupField(
+        "Has a doctor or nurse ever told you that you have high blood pressure?",
+        [
+            Option("no", "No"),
+            Option("controlled", "Yes, and it is well controlled"),
+            Option("not-controlled", "Yes, and it is not well controlled"),
+            Option("not-sure", "I'm not sure"),
+        ],
+        [Select("Select if you have ever been told you have high blood pressure")],
+        summary_label="High blood pressure",
+    )
+    vascular = CheckboxGroupField(
+        "Have you ever had any of these blood vessel problems?",
+        [
+            Option(
+                "aneurysm",
+                "Aneurysm",
+                "A bulging blood vessel in the brain, chest, belly or elsewhere",
+            ),
+            Option(
+                "avm",
+                "Arteriovenous malformation (AVM)",
+                "A tangle of blood vessels that formed the wrong way",
+            ),
+            Option("brain-bleed", "Bleeding in the brain"),
+            NONE_OF_THESE,
+        ],
+        [
+            SelectSome(
+                "Select the blood vessel problems you have had, or 'None of these'",
+                "Select 'None of these' on its own, or the conditions you have had",
+            )
+        ],
+        hint="Select all that apply.",
+        summary_label="Blood vessel problems",
+    )
+    heart_brain = CheckboxGroupField(
+        "Have you had any of these heart or brain problems?",
+        [
+            Option(
+                "recent-heart",
+                "A heart problem in the last 12 months",
+                "A heart attack, angina, or a heart procedure",
+            ),
+            Option("stroke", "A stroke or mini-stroke"),
+            Option("head-pressure", "Raised pressure in the skull, or a serious head injury"),
+            Option("seizures", "Seizures (fits)"),
+            NONE_OF_THESE,
+        ],
+        [
+            SelectSome(
+                "Select the heart or brain problems you have had, or 'None of these'",
+                "Select 'None of these' on its own, or the conditions you have had",
+            )
+        ],
+        hint="Select all that apply.",
+        summary_label="Heart or brain problems",
+    )
+    mental_health = CheckboxGroupField(
+        "Have you ever had any of these?",
+        [
+            Option(
+                "psychosis", "Psychosis", "Hallucinations, delusions, psychosis or schizophrenia"
+            ),
+            Option("mania", "Bipolar disorder or episodes of mania"),
+            NONE_OF_THESE,
+        ],
+        [
+            SelectSome(
+                "Select the conditions you have had, or 'None of these'",
+                "Select 'None of these' on its own, or the conditions you have had",
+            )
+        ],
+        hint="Select all that apply.",
+        summary_label="Psychosis, bipolar disorder or mania",
+    )
+    substance_use = RadioGroupField(
+        "Have you had problems with alcohol or drugs?",
+        [
+            Option("no", "No"),
+            Option("past", "Yes, in the past"),
+            Option("current", "Yes, now"),
+            Option("prefer-not-to-say", "I prefer not to say"),
+        ],
+        [Select("Select if you have had problems with alcohol or drugs")],
+        summary_label="Problems with alcohol or drugs",
+    )
+    other_conditions = CheckboxGroupField(
+        "Do you have any of these conditions?",
+        [
+            Option("liver", "Liver disease"),
+            Option("glaucoma", "Glaucoma"),
+            Option("bladder", "Bladder problems", "Interstitial cystitis or ongoing bladder pain"),
+            Option("lung", "Serious lung problems", "Severe lung disease or sleep apnoea"),
+            NONE_OF_THESE,
+        ],
+        [
+            SelectSome(
+                "Select the conditions you have, or 'None of these'",
+                "Select 'None of these' on its own, or the conditions you have had",
+            )
+        ],
+        hint="Select all that apply.",
+        summary_label="Other conditions",
+    )
+    ketamine_reaction = RadioGroupField(
+        "Have you had ketamine or esketamine before? If so, how did it go?",
+        [
+            Option("never-had", "I have never had it"),
+            Option("no-problems", "I had it with no problems"),
+            Option("bad-reaction", "I had a bad reaction"),
+            Option("allergic", "I had an allergic reaction"),
+        ],
+        [Select("Select if you have had ketamine or esketamine before")],
+        summary_label="Ketamine or esketamine before",
+    )
+
+
+# --- medicines ----------------------------------------------------------------------
+
+
+def _other_ticked(form: Any) -> bool:
+    return "other" in (form.medications.data or [])
+
+
+class MedicinesForm(StepForm):
+    step_id = "medicines"
+    title = "Medicines you take now"
+
+    medications = CheckboxGroupField(
+        "Do you take any of these medicines now?",
+        [
+            Option(
+                "antidepressant",
+                "An antidepressant",
+                "For example sertraline, fluoxetine, citalopram, venlafaxine or mirtazapine",
+            ),
+            Option("maoi", "An MAOI", "For example phenelzine, tranylcypromine or selegiline"),
+            Option(
+                "benzodiazepine",
+                "A benzodiazepine",
+                "For example lorazepam, alprazolam or diazepam",
+            ),
+            Option(
+                "stimulant",
+                "A stimulant",
+                "ADHD medicines such as methylphenidate or amphetamine, or modafinil",
+            ),
+            Option("lamotrigine", "Lamotrigine"),
+            Option(
+                "opioid",
+                "An opioid pain medicine",
+                "For example codeine, tramadol, oxycodone or morphine",
+            ),
+            Option("other", "Another medicine"),
+            NONE_OF_THESE,
+        ],
+        [
+            SelectSome(
+                "Select the medicines you take now, or 'None of these'",
+                "Select 'None of these' on its own, or the medicines you take",
+            )
+        ],
+        hint="Select all that apply.",
+        summary_label="Medicines taken now",
+    )
+    medications_other = TextAreaField(
+        "Other medicines",
+        [
+            RequiredWhen(_other_ticked, "Enter the names of your other medicines"),
+            _text(500, "Other medicines"),
+        ],
+        hint="If you selected 'Another medicine', write their names here.",
+        summary_label="Other medicines",
+    )
+    conditional: ClassVar[Conditions] = {
+        "medications_other": lambda answers: "other" in answers.get("medications", [])
+    }
+
+
+# --- practical ----------------------------------------------------------------------
+
+
+class PracticalForm(StepForm):
+    step_id = "practical"
+    title = "Practical matters"
+
+    ride_home = RadioGroupField(
+        "Could someone take you home after each treatment?",
+        YES_NO_NOT_SURE,
+        [Select("Select if someone could take you home after each treatment")],
+        hint="After each treatment you cannot drive until the next day, after a night's sleep.",
+        summary_label="Someone could take me home",
+    )
+    insurance = RadioGroupField(
+        "Do you have health insurance that could help pay for treatment?",
+        YES_NO_NOT_SURE,
+        [Select("Select if you have health insurance that could help pay for treatment")],
+        summary_label="Health insurance that could help pay",
+    )
+    format_interest = RadioGroupField(
+        "Which type of treatment would you like to know more about?",
+        [
+            Option("iv", "Ketamine given through a drip into a vein (IV infusion)"),
+            Option("nasal-spray", "Esketamine nasal spray"),
+            Option("not-sure", "I'm not sure"),
+        ],
+        [Select("Select which type of treatment you would like to know more about")],
+        summary_label="Type of treatment of interest",
+    )
+    notes = TextAreaField(
+        "Is there anything else you would like a clinician to know? (optional)",
+        [_text(1000, "Notes")],
+        summary_label="Anything else for the clinician",
+    )
+
+
+# --- contact ------------------------------------------------------------------------
+
+
+def _wants_contact(form: Any) -> bool:
+    return form.wants_contact.data == "yes"
+
+
+CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone", "contact_time")
+
+
+class ContactForm(StepForm):
+    step_id = "contact"
+    title = "Would you like the clinic to contact you?"
+
+    wants_contact = RadioGroupField(
+        "Would you like the clinic to contact you about your answers?",
+        [Option("yes", "Yes"), Option("no", "No")],
+        [Select("Select if you would like the clinic to contact you")],
+        hint="If you choose no, we will not keep any contact details.",
+        summary_label="Clinic may contact me",
+    )
+    contact_name = TextField(
+        "Your name",
+        [RequiredWhen(_wants_contact, "Enter your name"), _text(100, "Name")],
+        autocomplete="name",
+        summary_label="Name",
+    )
+    contact_email = TextField(
+        "Email address",
+        [
+            _text(254, "Email address"),
+            EmailAddress("Enter an email address in the correct format, like name@example.com"),
+        ],
+        input_type="email",
+        autocomplete="email",
+        hint="Give an email address, a phone number, or both.",
+        summary_label="Email address",
+    )
+    contact_phone = TextField(
+        "Phone number",
+        [
+            _text(30, "Phone number"),
+            PhoneNumber("Enter a phone number, like 01632 960 001 or +1 555 010 0199"),
+        ],
+        input_type="tel",
+        autocomplete="tel",
+        summary_label="Phone number",
+    )
+    contact_time = RadioGroupField(
+        "When is the best time to contact you? (optional)",
+        [
+            Option("morning", "Morning"),
+            Option("afternoon", "Afternoon"),
+            Option("evening", "Evening"),
+            Option("any", "Any time"),
+        ],
+        [OptionalSelect("Select a time of day that suits you")],
+        summary_label="Best time to contact",
+    )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        if not _wants_contact(self):
+            # Contact details are ignored, not judged, when no contact is wanted.
+            for name in CONTACT_FIELDS:
+                self[name].errors = []
+            self._errors = None
+            return not any(field.errors for field in self)
+        if (
+            not self.contact_email.errors
+            and not self.contact_phone.errors
+            and not (self.contact_email.data or "").strip()
+            and not (self.contact_phone.data or "").strip()
+        ):
+            self.contact_email.errors = ["Enter an email address or a phone number"]
+            self._errors = None
+            valid = False
+        return valid
+
+    conditional: ClassVar[Conditions] = {
+        name: (lambda answers: answers.get("wants_contact") == "yes") for name in CONTACT_FIELDS
+    }
+
+
+# --- the sequence -------------------------------------------------------------------
+
+STEP_FORMS: tuple[type[StepForm], ...] = (
+    StartForm,
+    AboutForm,
+    HistoryForm,
+    Phq9Form,
+    HealthForm,
+    MedicinesForm,
+    PracticalForm,
+    ContactForm,
+)
+STEP_IDS: tuple[str, ...] = (*(f.step_id for f in STEP_FORMS), "check")
+FORMS_BY_STEP: dict[str, type[StepForm]] = {f.step_id: f for f in STEP_FORMS}
+STEP_TITLES: dict[str, str] = {
+    **{f.step_id: f.title for f in STEP_FORMS},
+    "check": "Check your answers",
+}

@@ -1,0 +1,50 @@
+"""Answers as a person reads them, worded by the form classes (never written twice)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..forms.screening import STEP_FORMS, StepForm
+
+NOT_ANSWERED = "Not answered"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    name: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    step_id: str
+    title: str
+    rows: tuple[Row, ...]
+
+
+def unbound(form_class: type[StepForm]) -> StepForm:
+    """A form with no data, to read its wording."""
+    return form_class(formdata=None, meta={"csrf": False})
+
+
+def answer_groups(answers: Mapping[str, Any]) -> list[Group]:
+    """Every question that applies to these answers, with the answer given."""
+    groups = []
+    for form_class in STEP_FORMS:
+        form = unbound(form_class)
+        rows = tuple(
+            Row(
+                name=field.name,
+                label=field.summary_label,
+                value=NOT_ANSWERED
+                if answers.get(field.name) is None
+                else field.display(answers[field.name]),
+            )
+            for field in form.questions()
+            if form_class.applies(field.name, answers)
+        )
+        groups.append(Group(form_class.step_id, form_class.title, rows))
+    return groups

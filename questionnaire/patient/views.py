@@ -1,0 +1,260 @@
+"""Patient routes. Views move answers between forms, drafts and submissions; the
+clinical decisions are made in ``rules.py`` alone."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from sqlalchemy.exc import IntegrityError
+
+from .. import clock, drafts, submissions
+from ..content import section
+from ..extensions import db
+from ..forms.screening import (
+    FORMS_BY_STEP,
+    PHQ9_ATTRIBUTION,
+    PHQ9_ITEMS,
+    STEP_IDS,
+    StepForm,
+)
+from ..rules import ADULT_AGE, FLAGS, OUTCOMES, PHQ9_BAND_LABELS, Flag, Level
+from . import bp
+from .summary import answer_groups
+
+log = logging.getLogger(__name__)
+
+#: After submitting, the cookie lives this long so a refresh or back button finds the
+#: same result, and no longer, in case the device is shared.
+SUBMITTED_COOKIE_SECONDS = 3600
+
+
+def _ttl() -> timedelta:
+    return timedelta(days=current_app.config["DRAFT_TTL_DAYS"])
+
+
+def _cookie_key() -> str | None:
+    return request.cookies.get(drafts.COOKIE_NAME)
+
+
+def _set_cookie(response: Response, key: str, max_age: int) -> None:
+    response.set_cookie(
+        drafts.COOKIE_NAME,
+        key,
+        max_age=max_age,
+        path="/screening",
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+
+
+def _forget(response: Response) -> None:
+    response.delete_cookie(drafts.COOKIE_NAME, path="/screening")
+
+
+def _go(step_id: str) -> Response:
+    endpoint = ".check" if step_id == "check" else ".step"
+    kwargs = {} if step_id == "check" else {"step_id": step_id}
+    return redirect(url_for(endpoint, **kwargs), code=303)
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- landing ------------------------------------------------------------------------
+
+
+@bp.get("/")
+def landing() -> str:
+    return render_template("patient/landing.html")
+
+
+@bp.get("/screening")
+def begin() -> Response:
+    """Start a screening, or carry on with the one this browser has open."""
+    draft = drafts.find(_cookie_key(), clock.now())
+    if draft is None:
+        response = _go("start")
+        _forget(response)
+        return response
+    return _go(drafts.first_unanswered(draft))
+
+
+# --- steps --------------------------------------------------------------------------
+
+
+def _render_step(form: StepForm, draft_answers: dict[str, Any], status: int) -> Response:
+    step_id = form.step_id
+    index = STEP_IDS.index(step_id)
+    change = request.args.get("change") == "1"
+    crisis = drafts.shows_crisis(draft_answers) or (
+        step_id == "phq9" and drafts.shows_crisis({"phq9_9": form["phq9_9"].data})
+    )
+    if change:
+        back_url = url_for(".check")
+    elif index == 0:
+        back_url = url_for(".landing")
+    else:
+        back_url = url_for(".step", step_id=STEP_IDS[index - 1])
+    html = render_template(
+        "patient/step.html",
+        form=form,
+        step_number=index + 1,
+        step_count=len(STEP_IDS),
+        back_url=back_url,
+        action_url=url_for(".step", step_id=step_id, change=1 if change else None),
+        crisis=crisis,
+        phq9_items=PHQ9_ITEMS,
+        phq9_attribution=PHQ9_ATTRIBUTION,
+    )
+    return _no_store(make_response(html, status))
+
+
+@bp.route("/screening/<step_id>", methods=["GET", "POST"])
+def step(step_id: str) -> Response:
+    form_class = FORMS_BY_STEP.get(step_id)
+    if form_class is None:
+        abort(404)
+    now = clock.now()
+    key = _cookie_key()
+    draft = drafts.find(key, now)
+    if step_id != "start" and draft is None:
+        return _go("start")
+    if not drafts.may_open(draft, step_id):
+        return _go(drafts.first_unanswered(draft))
+    flat = drafts.flat_answers(draft)
+
+    if request.method == "GET":
+        stored = draft.answers.get(step_id, {}) if draft else {}
+        return _render_step(form_class(formdata=None, data=stored), flat, 200)
+
+    form = form_class()
+    if not form.validate():
+        return _render_step(form, flat, 422)
+    answers = form.answers()
+
+    if step_id == "about" and answers["age"] < ADULT_AGE:
+        # Nothing about a minor is kept: the whole draft goes.
+        if draft is not None:
+            db.session.delete(draft)
+            db.session.commit()
+        response = redirect(url_for(".adult_only"), code=303)
+        _forget(response)
+        return response
+
+    new_key = None
+    if draft is None:
+        draft, new_key = drafts.start(now, _ttl())
+    drafts.save_step(draft, step_id, answers, now, _ttl())
+    db.session.commit()
+
+    following = STEP_IDS[STEP_IDS.index(step_id) + 1]
+    if request.args.get("change") == "1":
+        following = drafts.first_unanswered(draft)
+    response = _go(following)
+    _set_cookie(response, new_key or key or "", int(_ttl().total_seconds()))
+    return response
+
+
+# --- check and submit ---------------------------------------------------------------
+
+
+def _result_redirect(key: str) -> Response:
+    token = submissions.result_token(current_app.config["SECRET_KEY"], key)
+    return redirect(url_for(".result", token=token), code=303)
+
+
+@bp.route("/screening/check", methods=["GET", "POST"])
+def check() -> Response:
+    key = _cookie_key()
+    draft = drafts.find(key, clock.now())
+    if draft is None:
+        # Already submitted from this browser (refresh, back button, double click)?
+        if key and submissions.by_draft_key(key) is not None:
+            return _result_redirect(key)
+        return _go("start")
+    if drafts.first_unanswered(draft) != "check":
+        return _go(drafts.first_unanswered(draft))
+    assert key is not None  # noqa: S101 (a draft was found by this key)
+
+    if request.method == "GET":
+        flat = drafts.flat_answers(draft)
+        html = render_template(
+            "patient/check.html",
+            groups=answer_groups(flat),
+            crisis=drafts.shows_crisis(flat),
+            back_url=url_for(".step", step_id=STEP_IDS[-2]),
+            step_number=len(STEP_IDS),
+            step_count=len(STEP_IDS),
+        )
+        return _no_store(make_response(html))
+
+    submissions.create(draft, key, current_app.config["SECRET_KEY"], clock.now())
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # A concurrent submit of the same draft won the race: show its result.
+        db.session.rollback()
+        if submissions.by_draft_key(key) is None:
+            raise
+    log.info("submission stored")
+    response = _result_redirect(key)
+    _set_cookie(response, key, SUBMITTED_COOKIE_SECONDS)
+    return response
+
+
+# --- endings ------------------------------------------------------------------------
+
+
+@bp.get("/screening/adult-only")
+def adult_only() -> Response:
+    html = render_template(
+        "patient/adult_only.html", outcome=OUTCOMES["adult-only"], sections=[section("consult")]
+    )
+    return _no_store(make_response(html))
+
+
+@bp.get("/screening/result/<token>")
+def result(token: str) -> Response:
+    submission = submissions.by_token(token)
+    if submission is None:
+        abort(404)
+    snapshot = submission.assessment
+    shown_flags = [
+        Flag(
+            id=f["id"],
+            level=Level(f["level"]),
+            patient_text=f["patient_text"],
+            clinician_text=f["clinician_text"],
+            source=f["source"],
+        )
+        for f in snapshot["flags"]
+    ]
+    html = render_template(
+        "patient/result.html",
+        submission=submission,
+        outcome=OUTCOMES[submission.outcome],
+        flags=[f for f in shown_flags if f.patient_visible],
+        sections=[section(s) for s in snapshot["sections"]],
+        band_label=PHQ9_BAND_LABELS.get(submission.phq9_band or "", ""),
+        crisis=submission.outcome == "urgent-support" or drafts.shows_crisis(submission.answers),
+        groups=answer_groups(submission.answers),
+        known_flags=FLAGS,
+    )
+    response = _no_store(make_response(html))
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response

@@ -1,0 +1,681 @@
+"""Screening rules: one complete set of answers in, one assessment out.
+
+Pure and typed: no Flask, no database, no clock. The decision tables here follow
+``shared/spec/rules.md`` row for row; every threshold lives in this module only.
+
+``answers`` maps a field name to its value: ``age`` is an ``int``, checkbox groups
+are lists of strings and everything else is a string. Missing fields count as "not
+given" so that the adult-only stop (which happens before most questions) can be
+assessed too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+RULES_VERSION = "2026.11.1"
+
+Answers = Mapping[str, Any]
+
+
+class Level(StrEnum):
+    CONTRAINDICATION = "contraindication"
+    PRECAUTION = "precaution"
+    PRACTICAL = "practical"
+    INFO = "info"
+
+
+#: Levels a patient sees on their result page (info flags are for clinicians only).
+PATIENT_LEVELS: frozenset[Level] = frozenset(
+    {Level.CONTRAINDICATION, Level.PRECAUTION, Level.PRACTICAL}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    id: str
+    level: Level
+    patient_text: str
+    clinician_text: str
+    source: str
+
+    @property
+    def patient_visible(self) -> bool:
+        return self.level in PATIENT_LEVELS
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "id": self.id,
+            "level": self.level.value,
+            "patient_text": self.patient_text,
+            "clinician_text": self.clinician_text,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class FlagRule:
+    flag: Flag
+    applies: Callable[[Answers], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    id: str
+    title: str
+    patient_text: tuple[str, ...]
+    clinician_text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    outcome: str
+    flags: tuple[str, ...]
+    sections: tuple[str, ...]
+    phq9_total: int | None
+    phq9_band: str | None
+    flag_details: Mapping[str, Flag] = field(default_factory=dict)
+    rules_version: str = RULES_VERSION
+
+    def level(self, flag_id: str) -> Level:
+        return self.flag_details[flag_id].level
+
+    @property
+    def patient_flags(self) -> tuple[Flag, ...]:
+        return tuple(
+            self.flag_details[f] for f in self.flags if self.flag_details[f].patient_visible
+        )
+
+    def count(self, level: Level) -> int:
+        return sum(1 for f in self.flags if self.flag_details[f].level is level)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rules_version": self.rules_version,
+            "outcome": self.outcome,
+            "flags": [self.flag_details[f].to_dict() for f in self.flags],
+            "sections": list(self.sections),
+            "phq9_total": self.phq9_total,
+            "phq9_band": self.phq9_band,
+        }
+
+
+# --- helpers over answers -------------------------------------------------------
+
+
+def _has(name: str, value: str) -> Callable[[Answers], bool]:
+    def check(answers: Answers) -> bool:
+        chosen = answers.get(name) or ()
+        return value in chosen
+
+    return check
+
+
+def _is(name: str, *values: str) -> Callable[[Answers], bool]:
+    def check(answers: Answers) -> bool:
+        return answers.get(name) in values
+
+    return check
+
+
+def _any(*checks: Callable[[Answers], bool]) -> Callable[[Answers], bool]:
+    return lambda answers: any(check(answers) for check in checks)
+
+
+# --- PHQ-9 ------------------------------------------------------------------------
+
+PHQ9_ITEMS: tuple[str, ...] = tuple(f"phq9_{n}" for n in range(1, 10))
+MODERATE_THRESHOLD = 10
+ADULT_AGE = 18
+
+#: (lowest total, band id), highest first.
+PHQ9_BANDS: tuple[tuple[int, str], ...] = (
+    (20, "severe"),
+    (15, "moderately-severe"),
+    (10, "moderate"),
+    (5, "mild"),
+    (0, "minimal"),
+)
+
+PHQ9_BAND_LABELS: Mapping[str, str] = {
+    "minimal": "minimal",
+    "mild": "mild",
+    "moderate": "moderate",
+    "moderately-severe": "moderately severe",
+    "severe": "severe",
+}
+
+
+def phq9_total(answers: Answers) -> int | None:
+    """Sum of items 1–9, or None when any item is missing."""
+    values = [answers.get(item) for item in PHQ9_ITEMS]
+    if any(v is None for v in values):
+        return None
+    return sum(int(v) for v in values)
+
+
+def phq9_band(total: int) -> str:
+    for lowest, band in PHQ9_BANDS:
+        if total >= lowest:
+            return band
+    raise ValueError(f"PHQ-9 total out of range: {total}")
+
+
+def _below_moderate(answers: Answers) -> bool:
+    total = phq9_total(answers)
+    return total is not None and total < MODERATE_THRESHOLD
+
+
+# --- flags --------------------------------------------------------------------------
+
+LABEL = "Spravato (esketamine) US prescribing information"
+
+
+def _rule(
+    flag_id: str,
+    level: Level,
+    applies: Callable[[Answers], bool],
+    patient: str,
+    clinician: str,
+    source: str,
+) -> FlagRule:
+    return FlagRule(Flag(flag_id, level, patient, clinician, source), applies)
+
+
+CONTRA, PRECAUTION, PRACTICAL, INFO = (
+    Level.CONTRAINDICATION,
+    Level.PRECAUTION,
+    Level.PRACTICAL,
+    Level.INFO,
+)
+
+FLAG_RULES: tuple[FlagRule, ...] = (
+    _rule(
+        "aneurysm",
+        CONTRA,
+        _has("vascular", "aneurysm"),
+        "You said you have had an aneurysm (a bulging blood vessel). Ketamine-based "
+        "treatments raise blood pressure for a while, so they are usually not used "
+        "for people with this condition.",
+        "Aneurysmal vascular disease (intracranial, thoracic, abdominal aortic or "
+        "peripheral arterial) reported.",
+        f"{LABEL}, contraindications",
+    ),
+    _rule(
+        "avm",
+        CONTRA,
+        _has("vascular", "avm"),
+        "You said you have an arteriovenous malformation (AVM). Ketamine-based "
+        "treatments are usually not used for people with this condition.",
+        "Arteriovenous malformation reported.",
+        f"{LABEL}, contraindications",
+    ),
+    _rule(
+        "brain-bleed",
+        CONTRA,
+        _has("vascular", "brain-bleed"),
+        "You said you have had bleeding in the brain. Ketamine-based treatments are "
+        "usually not used for people who have had this.",
+        "History of intracerebral haemorrhage reported.",
+        f"{LABEL}, contraindications",
+    ),
+    _rule(
+        "ketamine-allergy",
+        CONTRA,
+        _is("ketamine_reaction", "allergic"),
+        "You said you had an allergic reaction to ketamine or esketamine. These "
+        "medicines are not used for people who are allergic to them.",
+        "Hypersensitivity to esketamine, ketamine or excipients reported.",
+        f"{LABEL}, contraindications",
+    ),
+    _rule(
+        "blood-pressure",
+        PRECAUTION,
+        _is("blood_pressure", "not-controlled"),
+        "You said your high blood pressure is not well controlled. Ketamine-based "
+        "treatments raise blood pressure for a while after each dose, so a "
+        "professional needs to check your blood pressure first.",
+        "Uncontrolled hypertension reported; BP rises transiently after dosing. "
+        "Clinics require controlled BP before starting.",
+        f"{LABEL}, warnings (increase in blood pressure)",
+    ),
+    _rule(
+        "recent-heart",
+        PRECAUTION,
+        _has("heart_brain", "recent-heart"),
+        "You said you had a heart attack, angina or a heart procedure in the last "
+        "12 months. A professional needs to look at your heart health first.",
+        "MI, unstable angina or cardiac procedure within 12 months reported.",
+        f"{LABEL}, warnings; phase 3 trial exclusions",
+    ),
+    _rule(
+        "stroke",
+        PRECAUTION,
+        _has("heart_brain", "stroke"),
+        "You said you have had a stroke or mini-stroke. A professional needs to "
+        "check whether ketamine-based treatment would be safe for you.",
+        "History of stroke or TIA reported.",
+        "Esketamine phase 3 trial exclusions",
+    ),
+    _rule(
+        "head-pressure",
+        PRECAUTION,
+        _has("heart_brain", "head-pressure"),
+        "You said you have had raised pressure in the skull or a serious head "
+        "injury. A professional needs to check this first.",
+        "Raised intracranial pressure or serious head injury reported.",
+        f"{LABEL}: avoid where raised intracranial pressure is a risk",
+    ),
+    _rule(
+        "seizures",
+        PRECAUTION,
+        _has("heart_brain", "seizures"),
+        "You said you have had seizures. A professional needs to check this first.",
+        "Seizure history reported.",
+        "Common clinic exclusion",
+    ),
+    _rule(
+        "psychosis",
+        PRECAUTION,
+        _has("mental_health", "psychosis"),
+        "You said you have had psychosis, hallucinations or delusions. Ketamine can "
+        "change how you see things for a short time, so a professional needs to "
+        "talk with you about this first.",
+        "History of psychosis or schizophrenia reported; assess carefully.",
+        f"{LABEL}; APA consensus statement 2017",
+    ),
+    _rule(
+        "mania",
+        PRECAUTION,
+        _has("mental_health", "mania"),
+        "You said you have bipolar disorder or have had mania. A professional needs "
+        "to talk with you about this first.",
+        "Bipolar disorder or history of mania reported.",
+        "APA consensus statement 2017; clinic practice",
+    ),
+    _rule(
+        "substance-use",
+        PRECAUTION,
+        _is("substance_use", "current", "past"),
+        "You said you have had problems with alcohol or drugs. Ketamine can be "
+        "misused, so a professional needs to talk with you about this first.",
+        "Current or past substance use problems reported; abuse and misuse risk.",
+        f"{LABEL}, boxed warning (abuse and misuse)",
+    ),
+    _rule(
+        "pregnancy",
+        PRECAUTION,
+        _is("pregnancy", "yes"),
+        "You said you are pregnant, breastfeeding or planning a pregnancy. "
+        "Esketamine is not recommended during pregnancy or breastfeeding, so a "
+        "professional needs to talk with you about this.",
+        "Pregnant, breastfeeding or planning pregnancy within 6 months.",
+        f"{LABEL}: not recommended in pregnancy or breastfeeding",
+    ),
+    _rule(
+        "liver",
+        PRECAUTION,
+        _has("other_conditions", "liver"),
+        "You said you have liver disease. The liver breaks down ketamine, so a "
+        "professional needs to check this first.",
+        "Hepatic impairment reported.",
+        f"{LABEL}: hepatic impairment",
+    ),
+    _rule(
+        "glaucoma",
+        PRECAUTION,
+        _has("other_conditions", "glaucoma"),
+        "You said you have glaucoma. A professional needs to check this first.",
+        "Glaucoma reported.",
+        "Esketamine phase 3 trial exclusions",
+    ),
+    _rule(
+        "bladder",
+        PRECAUTION,
+        _has("other_conditions", "bladder"),
+        "You said you have bladder pain or interstitial cystitis. Ketamine can "
+        "affect the bladder, so a professional needs to check this first.",
+        "Interstitial cystitis or ongoing bladder pain reported.",
+        f"{LABEL}: cystitis",
+    ),
+    _rule(
+        "lung",
+        PRECAUTION,
+        _has("other_conditions", "lung"),
+        "You said you have severe lung disease or sleep apnoea. Ketamine-based "
+        "treatments can slow breathing, so a professional needs to check this first.",
+        "Severe lung disease or sleep apnoea reported; respiratory depression risk.",
+        f"{LABEL}: respiratory depression",
+    ),
+    _rule(
+        "ketamine-bad-reaction",
+        PRECAUTION,
+        _is("ketamine_reaction", "bad-reaction"),
+        "You said you had a bad reaction to ketamine or esketamine before. A "
+        "professional needs to know what happened.",
+        "Previous adverse reaction to ketamine or esketamine reported.",
+        f"Source article: safety and side effects; {LABEL}",
+    ),
+    _rule(
+        "maoi",
+        PRECAUTION,
+        _has("medications", "maoi"),
+        "You take an MAOI medicine. Together with ketamine-based treatment it can "
+        "raise blood pressure, so a professional needs to review it.",
+        "Takes an MAOI; additive blood pressure rise.",
+        f"{LABEL}: MAOIs can raise blood pressure",
+    ),
+    _rule(
+        "stimulant",
+        PRECAUTION,
+        _has("medications", "stimulant"),
+        "You take a stimulant medicine. Together with ketamine-based treatment it "
+        "can raise blood pressure, so a professional needs to review it.",
+        "Takes a psychostimulant; additive blood pressure rise.",
+        f"{LABEL}: psychostimulants can raise blood pressure",
+    ),
+    _rule(
+        "benzodiazepine",
+        PRECAUTION,
+        _has("medications", "benzodiazepine"),
+        "You take a benzodiazepine. It can add to the sleepiness ketamine causes and "
+        "may make it work less well, so a professional needs to review it.",
+        "Takes a benzodiazepine; additive sedation, may blunt response.",
+        f"{LABEL}: CNS depressants",
+    ),
+    _rule(
+        "opioid",
+        PRECAUTION,
+        _has("medications", "opioid"),
+        "You take an opioid pain medicine. Together with ketamine it can slow your "
+        "breathing, so a professional needs to review it.",
+        "Takes an opioid; additive sedation and respiratory depression.",
+        f"{LABEL}: CNS depressants, breathing",
+    ),
+    _rule(
+        "symptoms-below-moderate",
+        PRECAUTION,
+        _below_moderate,
+        "Your answers about how you have been feeling give a score below the "
+        "moderate range. Ketamine-based treatments are approved for moderate to "
+        "severe depression, so a professional should look at your symptoms with you.",
+        "PHQ-9 total below 10; regulatory approvals cover moderate-to-severe episodes.",
+        "Esketamine approvals: moderate-to-severe depressive episodes",
+    ),
+    _rule(
+        "trd-unclear",
+        PRECAUTION,
+        _any(_is("diagnosed", "not-sure"), _is("antidepressants_tried", "not-sure")),
+        "You were not sure about your diagnosis or the medicines you have tried. A "
+        "professional can go through your history with you.",
+        "Diagnosis or number of adequate antidepressant trials uncertain; "
+        "treatment resistance not established.",
+        "Source article: thorough evaluation and screening before starting",
+    ),
+    _rule(
+        "no-ride-home",
+        PRACTICAL,
+        _is("ride_home", "no", "not-sure"),
+        "After each treatment you cannot drive until the next day, after a night's "
+        "sleep. You will need someone to take you home.",
+        "No confirmed ride home after sessions.",
+        f"{LABEL}: no driving until the next day after restful sleep",
+    ),
+    _rule(
+        "cost-question",
+        PRACTICAL,
+        _is("insurance", "no", "not-sure"),
+        "You may have costs to pay. Ask your insurer and the clinic what is covered "
+        "before you start.",
+        "No or uncertain insurance cover; discuss costs.",
+        "Source article, FAQ 6 (insurance)",
+    ),
+    _rule(
+        "suicidal-thoughts",
+        INFO,
+        _is("phq9_9", "1", "2", "3"),
+        "You told us you have had thoughts of being better off dead or of hurting "
+        "yourself. You deserve support now.",
+        "PHQ-9 item 9 positive: assess suicide risk urgently.",
+        "PHQ-9 item 9",
+    ),
+    _rule(
+        "lamotrigine",
+        INFO,
+        _has("medications", "lamotrigine"),
+        "You take lamotrigine. A professional will review it.",
+        "Takes lamotrigine; may reduce the response to ketamine.",
+        "Clinic practice: lamotrigine may reduce the response",
+    ),
+    _rule(
+        "current-antidepressant",
+        INFO,
+        _has("medications", "antidepressant"),
+        "You take an antidepressant now.",
+        "Takes an oral antidepressant; esketamine is used together with one.",
+        f"{LABEL}: indication with an oral antidepressant",
+    ),
+    _rule(
+        "other-medicines",
+        INFO,
+        _has("medications", "other"),
+        "You listed other medicines. A professional will review them.",
+        "Other medicines listed: review the list.",
+        "Clinic practice",
+    ),
+    _rule(
+        "prior-ketamine",
+        INFO,
+        _any(_has("other_treatments", "ketamine"), _is("ketamine_reaction", "no-problems")),
+        "You have had ketamine or esketamine before.",
+        "Prior ketamine or esketamine treatment.",
+        "Clinic practice",
+    ),
+    _rule(
+        "prior-ect-tms",
+        INFO,
+        _any(_has("other_treatments", "ect"), _has("other_treatments", "tms")),
+        "You have had ECT or TMS before.",
+        "Prior ECT or TMS.",
+        "Clinic practice",
+    ),
+    _rule(
+        "blood-pressure-check",
+        INFO,
+        _is("blood_pressure", "not-sure"),
+        "You were not sure about your blood pressure. It will be checked.",
+        "Blood pressure status unknown: measure before any treatment.",
+        "Clinic practice",
+    ),
+    _rule(
+        "pregnancy-undisclosed",
+        INFO,
+        _is("pregnancy", "prefer-not-to-say"),
+        "You chose not to say about pregnancy.",
+        "Pregnancy status not disclosed: ask in person.",
+        "Clinic practice",
+    ),
+    _rule(
+        "substance-use-undisclosed",
+        INFO,
+        _is("substance_use", "prefer-not-to-say"),
+        "You chose not to say about alcohol or drugs.",
+        "Substance use not disclosed: ask in person.",
+        "Clinic practice",
+    ),
+)
+
+FLAGS: Mapping[str, Flag] = {rule.flag.id: rule.flag for rule in FLAG_RULES}
+
+
+def raised_flags(answers: Answers) -> tuple[Flag, ...]:
+    return tuple(rule.flag for rule in FLAG_RULES if rule.applies(answers))
+
+
+# --- outcomes -----------------------------------------------------------------------
+
+CONSULT = (
+    "Please talk to a qualified healthcare professional, such as your doctor or "
+    "psychiatrist. Only they can tell you what treatment may suit you."
+)
+
+OUTCOMES: Mapping[str, Outcome] = {
+    o.id: o
+    for o in (
+        Outcome(
+            "urgent-support",
+            "Please get support now",
+            (
+                "You told us you have had thoughts of being better off dead or of "
+                "hurting yourself. You deserve support now, and help is there for you.",
+                "Please talk to a doctor or another health professional today. The "
+                "clinic will see your answers as urgent.",
+            ),
+            "PHQ-9 item 9 positive. Marked urgent: contact and assess suicide risk today.",
+        ),
+        Outcome(
+            "adult-only",
+            "This screening is for adults",
+            (
+                "This screening is only for people aged 18 or over, so we have not "
+                "kept any of your answers.",
+                "If you are feeling low, please talk to a parent, a carer or another "
+                "adult you trust, and to a doctor. They can help you find support.",
+            ),
+            "Under 18: the flow stops and nothing is stored.",
+        ),
+        Outcome(
+            "not-recommended",
+            "Ketamine therapy is usually not used with a condition you told us about",
+            (
+                "Ketamine-based treatments are usually not used for people with the "
+                "condition named below, because it could be unsafe.",
+                "This is not the end of the road. A professional can talk with you "
+                "about other options that may help.",
+            ),
+            "At least one label contraindication reported.",
+        ),
+        Outcome(
+            "other-options-first",
+            "Other treatments are usually tried first",
+            (
+                "Ketamine therapy is usually tried only after other treatments have "
+                "not helped enough. These include antidepressant medicines and talking "
+                "therapy.",
+                "A professional can check how you are. They can talk with you about the "
+                "treatments that are usually tried first.",
+            ),
+            "No diagnosis of depression, or fewer than two adequate antidepressant trials.",
+        ),
+        Outcome(
+            "evaluate-first",
+            "Some of your answers need a professional's check first",
+            (
+                "Some of your answers need a professional to look at them before "
+                "ketamine therapy could be considered. Each one is explained below.",
+                "This does not mean ketamine therapy is ruled out, and it does not "
+                "mean it is right for you. A full evaluation will tell.",
+            ),
+            "One or more precautions need evaluation before treatment could be considered.",
+        ),
+        Outcome(
+            "discuss",
+            "Ketamine therapy may be worth talking about with a professional",
+            (
+                "Your answers suggest that ketamine therapy may be worth talking about "
+                "with a qualified professional.",
+                "They will do a full evaluation first. Only they can say whether it "
+                "could suit you.",
+            ),
+            "No contraindication or precaution reported; history consistent with TRD.",
+        ),
+    )
+}
+
+
+def _outcome(answers: Answers, flags: Sequence[Flag]) -> str:
+    ids = {f.id for f in flags}
+    levels = {f.level for f in flags}
+    age = answers.get("age")
+    if "suicidal-thoughts" in ids:
+        return "urgent-support"
+    if age is not None and int(age) < ADULT_AGE:
+        return "adult-only"
+    if Level.CONTRAINDICATION in levels:
+        return "not-recommended"
+    if answers.get("diagnosed") == "no" or answers.get("antidepressants_tried") in ("0", "1"):
+        return "other-options-first"
+    if Level.PRECAUTION in levels:
+        return "evaluate-first"
+    return "discuss"
+
+
+# --- educational sections -----------------------------------------------------------
+
+SECTION_ORDER: tuple[str, ...] = (
+    "what-is-ketamine",
+    "how-it-works",
+    "rapid-relief",
+    "efficacy",
+    "safety",
+    "integration",
+    "faq-fda",
+    "faq-duration",
+    "faq-safe",
+    "faq-medications",
+    "faq-sessions",
+    "faq-insurance",
+    "consult",
+)
+ALWAYS_SECTIONS: frozenset[str] = frozenset({"what-is-ketamine", "safety", "consult"})
+_EXPLORING = frozenset({"discuss", "evaluate-first"})
+
+
+def _section_applies(section: str, outcome: str, answers: Answers, flags: Sequence[Flag]) -> bool:
+    ids = {f.id for f in flags}
+    levels = {f.level for f in flags}
+    medications = answers.get("medications") or []
+    rules: dict[str, bool] = {
+        "how-it-works": outcome in _EXPLORING,
+        "rapid-relief": outcome in _EXPLORING,
+        "efficacy": outcome in _EXPLORING,
+        "integration": outcome == "other-options-first"
+        or answers.get("therapy") == "current"
+        or "antidepressant" in medications,
+        "faq-fda": outcome in _EXPLORING or answers.get("format_interest") in ("iv", "nasal-spray"),
+        "faq-duration": outcome in _EXPLORING,
+        "faq-safe": bool(levels & {Level.CONTRAINDICATION, Level.PRECAUTION}),
+        "faq-medications": bool(medications) and list(medications) != ["none"],
+        "faq-sessions": outcome in _EXPLORING,
+        "faq-insurance": "cost-question" in ids or outcome == "discuss",
+    }
+    return section in ALWAYS_SECTIONS or rules.get(section, False)
+
+
+def _sections(outcome: str, answers: Answers, flags: Sequence[Flag]) -> tuple[str, ...]:
+    if outcome == "adult-only":
+        return ("consult",)
+    if outcome == "urgent-support":
+        return tuple(s for s in SECTION_ORDER if s in ALWAYS_SECTIONS)
+    return tuple(s for s in SECTION_ORDER if _section_applies(s, outcome, answers, flags))
+
+
+# --- entry point --------------------------------------------------------------------
+
+
+def assess(answers: Answers) -> Assessment:
+    """Assess one set of answers. Never a diagnosis and never a treatment decision."""
+    flags = raised_flags(answers)
+    outcome = _outcome(answers, flags)
+    total = phq9_total(answers)
+    return Assessment(
+        outcome=outcome,
+        flags=tuple(f.id for f in flags),
+        sections=_sections(outcome, answers, flags),
+        phq9_total=total,
+        phq9_band=None if total is None else phq9_band(total),
+        flag_details={f.id: f for f in flags},
+    )

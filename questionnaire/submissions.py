@@ -1,0 +1,84 @@
+"""Turning a finished draft into a submission, and finding submissions again.
+
+The result URL holds a token derived from the draft key with the app's secret, so a
+repeated submit from the same browser reaches the same result; only a hash of the
+token is stored. Helpers add to the session and never commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from . import drafts
+from .extensions import db
+from .forms.screening import QUESTIONNAIRE_VERSION
+from .models import Draft, Submission, SubmissionFlag
+from .rules import RULES_VERSION, Level, assess
+
+#: No look-alikes: no 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V.
+REFERENCE_ALPHABET = "34679ACDEFGHJKMNPQRTWXY"
+
+
+def new_reference() -> str:
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"KT-{chars[:4]}-{chars[4:]}"
+
+
+def result_token(secret_key: str, draft_key: str) -> str:
+    """256 bits that only this draft's holder and the server can compute."""
+    digest = hmac.new(secret_key.encode(), f"result:{draft_key}".encode(), hashlib.sha256)
+    return digest.hexdigest()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create(draft: Draft, draft_key: str, secret_key: str, now: datetime) -> Submission:
+    """Build the submission for a complete draft and remove the draft."""
+    answers: dict[str, Any] = drafts.flat_answers(draft)
+    assessment = assess(answers)
+    submission = Submission(
+        reference=new_reference(),
+        result_token_hash=hash_token(result_token(secret_key, draft_key)),
+        draft_key_hash=draft.key_hash,
+        created_at=now,
+        status="new",
+        outcome=assessment.outcome,
+        phq9_total=assessment.phq9_total,
+        phq9_band=assessment.phq9_band,
+        contraindication_count=assessment.count(Level.CONTRAINDICATION),
+        precaution_count=assessment.count(Level.PRECAUTION),
+        answers=answers,
+        assessment=assessment.to_dict(),
+        rules_version=RULES_VERSION,
+        questionnaire_version=QUESTIONNAIRE_VERSION,
+        flags=[
+            SubmissionFlag(flag_id=f, level=assessment.level(f).value) for f in assessment.flags
+        ],
+    )
+    db.session.add(submission)
+    db.session.delete(draft)
+    return submission
+
+
+def by_token(token: str) -> Submission | None:
+    if not token or len(token) > 128:
+        return None
+    return db.session.scalar(
+        select(Submission).where(Submission.result_token_hash == hash_token(token))
+    )
+
+
+def by_draft_key(draft_key: str | None) -> Submission | None:
+    if not draft_key or len(draft_key) > 100:
+        return None
+    return db.session.scalar(
+        select(Submission).where(Submission.draft_key_hash == drafts.hash_key(draft_key))
+    )

@@ -1,0 +1,133 @@
+"""Settings, health checks, headers and error pages."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text as sql
+
+from questionnaire import config, create_app
+from questionnaire.extensions import db
+
+from .helpers import text
+
+
+def test_healthz_answers_without_the_database(tmp_path):
+    app = create_app(
+        {"APP_ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/db.sqlite3"}
+    )
+    response = app.test_client().get("/healthz")
+    assert (response.status_code, response.json) == (200, {"status": "ok"})
+
+
+def test_readyz_is_ready_when_the_database_answers(client):
+    response = client.get("/readyz")
+    assert (response.status_code, response.json) == (200, {"status": "ok", "database": "ok"})
+
+
+def test_readyz_is_503_when_the_database_does_not_answer(tmp_path):
+    app = create_app(
+        {"APP_ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/db.sqlite3"}
+    )
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json == {"status": "unavailable", "database": "unreachable"}
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(config.ConfigError, match="SECRET_KEY is not set"):
+        create_app({"APP_ENV": "production"})
+
+
+def test_production_is_the_default_environment(monkeypatch):
+    monkeypatch.delenv("APP_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(config.ConfigError):
+        create_app()
+
+
+def test_production_with_a_secret_key_uses_secure_cookies(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/p.sqlite3")
+    app = create_app({"APP_ENV": "production"})
+    assert app.config["SECRET_KEY"] == "x" * 64
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_development_has_a_default_secret_key(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/d.sqlite3")
+    app = create_app({"APP_ENV": "development"})
+    assert app.config["SECRET_KEY"].startswith("dev-only")
+    assert app.config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_database_url_defaults_to_sqlite_in_the_instance_folder(monkeypatch):
+    assert config.database_url(None, "/srv/app/instance") == (
+        "sqlite:////srv/app/instance/screening.sqlite3"
+    )
+    assert config.database_url("postgres://u@h/db", "/x") == "postgresql+psycopg://u@h/db"
+    assert config.database_url("postgresql://u@h/db", "/x") == "postgresql+psycopg://u@h/db"
+
+
+def test_bad_settings_fail_fast(monkeypatch):
+    monkeypatch.setenv("DRAFT_TTL_DAYS", "seven")
+    with pytest.raises(config.ConfigError, match="DRAFT_TTL_DAYS must be a whole number"):
+        config.load("testing")
+
+
+def test_crisis_contacts_are_a_clinic_setting(monkeypatch, tmp_path):
+    monkeypatch.setenv(
+        "CRISIS_CONTACTS_JSON",
+        '[{"name": "Samaritans", "detail": "Call 116 123", "href": "tel:116123"}]',
+    )
+    app = create_app({"APP_ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path}/c.db"})
+    page = text(app.test_client().get("/"))
+    assert "<strong>Samaritans:</strong>" in page
+    assert '<a href="tel:116123">Call 116 123</a>' in page
+    assert "988" not in page
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
+    with app.app_context():
+        assert db.session.execute(sql("PRAGMA journal_mode")).scalar() == "wal"
+        assert db.session.execute(sql("PRAGMA busy_timeout")).scalar() == 5000
+        assert db.session.execute(sql("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_every_page_sends_the_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp
+    assert "script-src 'self'" in csp and "object-src 'none'" in csp
+    assert "frame-ancestors 'none'" in csp and "form-action 'self'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_pages_have_no_inline_scripts_or_styles(client):
+    page = text(client.get("/"))
+    assert "<script>" not in page and "style=" not in page and "<style" not in page
+    assert '<script src="/static/js/app.js" defer></script>' in page
+
+
+def test_not_found_page_is_calm_and_keeps_the_crisis_contacts(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    page = text(response)
+    assert "<h1>Page not found</h1>" in page
+    assert "Call or text 988" in page
+    assert "Traceback" not in page
+
+
+def test_wrong_method_gets_405_with_allow(client):
+    response = client.delete("/")
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+
+
+def test_too_large_a_body_gets_413(patient):
+    patient.token()
+    response = patient.client.post("/screening/start", data={"notes": "x" * 300_000})
+    assert response.status_code == 413
+    assert "That was too much to send" in text(response)

@@ -1,0 +1,407 @@
+"""The patient flow end to end through the test client, CSRF switched on."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from questionnaire.extensions import db
+from questionnaire.forms.screening import QUESTIONNAIRE_VERSION
+from questionnaire.models import Draft, Submission
+from questionnaire.rules import RULES_VERSION
+from questionnaire.submissions import hash_token
+
+from .helpers import EXAMPLE_1, STEPS, steps_with, text
+
+REFERENCE = re.compile(r"KT-[34679ACDEFGHJKMNPQRTWXY]{4}-[34679ACDEFGHJKMNPQRTWXY]{4}")
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+def only_submission(app) -> Submission:
+    with app.app_context():
+        submissions = db.session.scalars(select(Submission)).all()
+        assert len(submissions) == 1
+        submission = submissions[0]
+        submission.flags  # noqa: B018 (load while the session is open)
+        db.session.expunge_all()
+        return submission
+
+
+# --- landing --------------------------------------------------------------------
+
+
+def test_landing_page_says_what_the_screening_is_and_starts_it(client):
+    page = text(client.get("/"))
+    assert "<h1>Screening for ketamine therapy for depression</h1>" in page
+    assert "adults aged 18 or over whose depression has not got better enough" in page
+    assert "It is <strong>not a diagnosis</strong>" in page
+    assert "Only the clinic's clinicians can read them" in page
+    assert 'href="/screening"' in page
+    assert "988 Suicide &amp; Crisis Lifeline" in page  # footer crisis contacts
+    assert "data-crisis" not in page
+
+
+def test_start_without_a_draft_creates_nothing_until_the_first_answer(app, client):
+    response = client.get("/screening")
+    assert response.status_code == 303
+    assert response.location == "/screening/start"
+    page = text(client.get("/screening/start"))
+    assert '<form method="post" action="/screening/start" data-step="start"' in page
+    assert count(app, Draft) == 0
+
+
+# --- full walks to each outcome -------------------------------------------------
+
+WALKS = [
+    (
+        "discuss",
+        {},
+        [],
+        [
+            "what-is-ketamine",
+            "how-it-works",
+            "rapid-relief",
+            "efficacy",
+            "safety",
+            "integration",
+            "faq-fda",
+            "faq-duration",
+            "faq-medications",
+            "faq-sessions",
+            "faq-insurance",
+            "consult",
+        ],
+    ),
+    (
+        "not-recommended",
+        {"health": {"vascular": ["aneurysm"]}},
+        ["aneurysm"],
+        ["what-is-ketamine", "safety", "integration", "faq-safe", "faq-medications", "consult"],
+    ),
+    ("urgent-support", {"phq9": {"phq9_9": "1"}}, [], ["what-is-ketamine", "safety", "consult"]),
+    (
+        "other-options-first",
+        {"history": {"antidepressants_tried": "1"}},
+        [],
+        ["what-is-ketamine", "safety", "integration", "faq-medications", "consult"],
+    ),
+    (
+        "evaluate-first",
+        {"health": {"blood_pressure": "not-controlled"}, "practical": {"ride_home": "no"}},
+        ["blood-pressure", "no-ride-home"],
+        [
+            "what-is-ketamine",
+            "how-it-works",
+            "rapid-relief",
+            "efficacy",
+            "safety",
+            "integration",
+            "faq-fda",
+            "faq-duration",
+            "faq-safe",
+            "faq-medications",
+            "faq-sessions",
+            "consult",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("outcome", "changes", "shown_flags", "sections"), WALKS)
+def test_full_walk_to_each_outcome(app, patient, outcome, changes, shown_flags, sections):
+    result = patient.complete(changes)
+    page = text(result)
+    assert f'<main id="main" tabindex="-1" data-outcome="{outcome}">' in page
+    assert re.findall(r'data-flag="([^"]+)"', page) == shown_flags
+    assert re.findall(r'data-section="([^"]+)"', page) == sections
+    assert "This is not a diagnosis." in page
+    assert "Please talk to a qualified healthcare professional" in page
+    assert result.headers["Cache-Control"] == "no-store"
+
+    submission = only_submission(app)
+    assert submission.outcome == outcome
+    assert submission.status == "new"
+    assert submission.reference in page
+    assert REFERENCE.fullmatch(submission.reference)
+    assert submission.rules_version == RULES_VERSION
+    assert submission.questionnaire_version == QUESTIONNAIRE_VERSION
+    assert submission.assessment["sections"] == sections
+    assert submission.created_at.tzinfo is not None
+    assert count(app, Draft) == 0
+
+
+def test_urgent_result_shows_the_crisis_panel_first(patient):
+    page = text(patient.complete({"phq9": {"phq9_9": "2"}}))
+    main = page[page.index("<main") :]
+    assert main.index("data-crisis") < main.index("<h1>")
+    assert "Call or text 988" in main[: main.index("<h1>")]
+    assert "Text HOME to 741741" in main[: main.index("<h1>")]
+    assert page.count("data-crisis") == 1
+
+
+def test_the_submission_stores_answers_assessment_and_versions(app, patient):
+    patient.complete(
+        {
+            "contact": {
+                "wants_contact": "yes",
+                "contact_name": "Sam Lee",
+                "contact_email": "sam@example.com",
+            }
+        }
+    )
+    submission = only_submission(app)
+    assert submission.answers["age"] == 42
+    assert submission.answers["other_treatments"] == ["none"]
+    assert submission.answers["medications"] == ["antidepressant"]
+    assert submission.answers["contact_name"] == "Sam Lee"
+    assert "notes" not in submission.answers  # left empty
+    assert submission.phq9_total == 14
+    assert submission.phq9_band == "moderate"
+    assert submission.assessment["flags"][0]["id"] == "current-antidepressant"
+    assert [(f.flag_id, f.level) for f in submission.flags] == [("current-antidepressant", "info")]
+    assert (submission.contraindication_count, submission.precaution_count) == (0, 0)
+
+
+def test_result_url_holds_an_unguessable_token_and_only_its_hash_is_stored(app, patient):
+    patient.answer_all(steps_with())
+    location = patient.submit().location
+    token = location.rsplit("/", 1)[1]
+    assert len(token) >= 32  # at least 128 bits
+    submission = only_submission(app)
+    assert submission.result_token_hash == hash_token(token)
+    with app.app_context():
+        row = db.session.execute(select(Submission.__table__)).one()
+    assert token not in [str(v) for v in row]
+
+
+def test_a_wrong_result_token_is_not_found(client):
+    assert client.get("/screening/result/" + "0" * 64).status_code == 404
+
+
+# --- submit exactly once --------------------------------------------------------
+
+
+def test_double_submit_gives_one_submission_and_the_same_result(app, patient):
+    patient.answer_all(steps_with())
+    first = patient.submit()
+    second = patient.submit()
+    assert first.status_code == second.status_code == 303
+    assert first.location == second.location
+    assert count(app, Submission) == 1
+    # refreshing or going back to the check page also lands on the same result
+    assert patient.client.get("/screening/check").location == first.location
+
+
+# --- adult-only stop ------------------------------------------------------------
+
+
+def test_under_18_stops_and_keeps_nothing_anywhere(app, patient):
+    patient.answer("start", EXAMPLE_1["start"])
+    assert count(app, Draft) == 1
+    response = patient.answer("about", {"age": "16", "pregnancy": "no"})
+    assert response.status_code == 303
+    assert response.location == "/screening/adult-only"
+    assert "ks_draft=;" in response.headers["Set-Cookie"]
+    page = text(patient.client.get(response.location))
+    assert 'data-outcome="adult-only"' in page
+    assert "This screening is for adults" in page
+    assert 'data-section="consult"' in page
+    assert "Call or text 988" in page
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            assert db.session.scalar(select(func.count()).select_from(table)) == 0, table.name
+    # and the flow starts again from the beginning
+    assert patient.client.get("/screening/history").location == "/screening/start"
+
+
+def test_changing_age_to_under_18_from_check_deletes_the_draft(app, patient):
+    patient.answer_all(steps_with())
+    response = patient.answer("about", {"age": "17", "pregnancy": "no"}, change=True)
+    assert response.location == "/screening/adult-only"
+    assert count(app, Draft) == 0
+
+
+# --- guards, back and change ----------------------------------------------------
+
+
+@pytest.mark.parametrize("step", [*STEPS[1:], "check"])
+def test_skipping_ahead_without_a_draft_goes_to_the_start(client, step):
+    response = client.get(f"/screening/{step}")
+    assert response.status_code == 303
+    assert response.location == "/screening/start"
+
+
+def test_skipping_ahead_goes_to_the_first_unanswered_step(patient):
+    patient.answer_all(steps_with(), until="phq9")
+    for step in ("health", "contact", "check"):
+        response = patient.client.get(f"/screening/{step}")
+        assert (response.status_code, response.location) == (303, "/screening/phq9")
+    post = patient.answer("medicines", {"medications": ["none"]})
+    assert (post.status_code, post.location) == (303, "/screening/phq9")
+    assert patient.client.get("/screening").location == "/screening/phq9"
+
+
+def test_unknown_step_is_not_found(client):
+    assert client.get("/screening/nowhere").status_code == 404
+
+
+def test_back_links_go_to_the_previous_step(patient):
+    patient.answer_all(steps_with(), until="health")
+    page = text(patient.client.get("/screening/health"))
+    assert '<a class="back-link" href="/screening/phq9">Back</a>' in page
+    assert "Step 5 of 9" in page
+    start = text(patient.client.get("/screening/start"))
+    assert '<a class="back-link" href="/">Back</a>' in start
+
+
+def test_earlier_answers_are_shown_again_when_going_back(patient):
+    patient.answer_all(steps_with(), until="phq9")
+    page = text(patient.client.get("/screening/history"))
+    assert 'id="other_treatments-4" name="other_treatments" value="none" checked' in page
+    assert 'value="3-or-more" checked' in page
+
+
+def test_check_page_lists_every_answer_with_change_links(patient):
+    patient.answer_all(
+        steps_with(
+            {"medicines": {"medications": ["other", "opioid"], "medications_other": "Lithium"}}
+        )
+    )
+    page = text(patient.client.get("/screening/check"))
+    assert "<h1>Check your answers</h1>" in page
+    assert "<dt>Age</dt>\n    <dd>42</dd>" in page
+    assert "<dd>An opioid pain medicine, Another medicine</dd>" in page
+    assert "<dd>Lithium</dd>" in page
+    assert "<dt>1. Little interest or pleasure in doing things</dt>" in page
+    assert "<dd>More than half the days</dd>" in page
+    assert 'href="/screening/about?change=1#age"' in page
+    assert page.count(">Change<") == page.count("<dt>")
+    assert '<form method="post" action="/screening/check" data-step="check"' in page
+
+
+def test_change_link_returns_to_check(app, patient):
+    patient.answer_all(steps_with())
+    form = text(patient.client.get("/screening/practical?change=1"))
+    assert 'action="/screening/practical?change=1"' in form
+    assert '<a class="back-link" href="/screening/check">Back</a>' in form
+    response = patient.answer(
+        "practical", {**EXAMPLE_1["practical"], "insurance": "no"}, change=True
+    )
+    assert response.location == "/screening/check"
+    assert "<dd>No</dd>" in text(patient.client.get("/screening/check"))
+
+
+def test_changing_an_answer_drops_later_answers_that_no_longer_apply(app, patient):
+    patient.answer_all(
+        steps_with(
+            {
+                "medicines": {"medications": ["other"], "medications_other": "Lithium"},
+                "contact": {
+                    "wants_contact": "yes",
+                    "contact_name": "Sam",
+                    "contact_email": "sam@example.com",
+                    "contact_time": "any",
+                },
+            }
+        )
+    )
+    patient.answer(
+        "medicines", {"medications": ["none"], "medications_other": "Lithium"}, change=True
+    )
+    patient.answer("contact", {"wants_contact": "no", "contact_name": "Sam"}, change=True)
+    patient.answer(
+        "phq9", {f"phq9_{n}": "0" for n in range(1, 10)} | {"phq9_difficulty": "very"}, change=True
+    )
+    with app.app_context():
+        answers = db.session.scalar(select(Draft)).answers
+    assert answers["medicines"] == {"medications": ["none"]}
+    assert answers["contact"] == {"wants_contact": "no"}
+    assert "phq9_difficulty" not in answers["phq9"]
+    page = text(patient.client.get("/screening/check"))
+    assert "Lithium" not in page and "sam@example.com" not in page
+
+
+# --- the crisis panel -----------------------------------------------------------
+
+
+def test_crisis_panel_from_the_moment_item_9_is_above_zero(patient):
+    patient.answer_all(steps_with({"phq9": {"phq9_9": "3"}}), until="phq9")
+    assert "data-crisis" not in text(patient.client.get("/screening/phq9"))
+    patient.answer("phq9", steps_with({"phq9": {"phq9_9": "3"}})["phq9"])
+    for step in ("health", "phq9", "about"):
+        page = text(patient.client.get(f"/screening/{step}"))
+        main = page[page.index("<main") :]
+        assert main.index("data-crisis") < main.index("<h1>"), step
+    # an invalid post on the PHQ-9 page with item 9 above zero shows it too
+    patient.client.get("/screening/phq9")
+    invalid = patient.answer("phq9", {"phq9_9": "2"})
+    assert invalid.status_code == 422
+    assert "data-crisis" in text(invalid)
+    patient.answer_all({s: steps_with()[s] for s in STEPS[4:]})
+    assert "data-crisis" in text(patient.client.get("/screening/check"))
+
+
+def test_crisis_panel_goes_when_item_9_is_changed_back_to_zero(patient):
+    patient.answer_all(steps_with({"phq9": {"phq9_9": "1"}}), until="health")
+    patient.answer("phq9", EXAMPLE_1["phq9"])
+    assert "data-crisis" not in text(patient.client.get("/screening/health"))
+
+
+# --- drafts and cookies ---------------------------------------------------------
+
+
+def test_the_cookie_holds_only_an_opaque_id_and_answers_stay_on_the_server(app, patient):
+    response = patient.answer("start", EXAMPLE_1["start"])
+    cookie = response.headers["Set-Cookie"]
+    key = re.match(r"ks_draft=([^;]+);", cookie).group(1)
+    assert len(key) >= 43
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/screening" in cookie
+    patient.answer("about", {"age": "42", "pregnancy": "no"})
+    with app.app_context():
+        draft = db.session.scalar(select(Draft))
+        assert draft.key_hash != key and len(draft.key_hash) == 64
+        assert draft.answers["about"] == {"age": 42, "pregnancy": "no"}
+    session_cookie = patient.client.get_cookie("ks_session")
+    assert session_cookie is None or "42" not in session_cookie.value
+
+
+def test_an_unknown_draft_cookie_starts_afresh(client):
+    client.set_cookie("ks_draft", "made-up", path="/screening")
+    assert client.get("/screening/about").location == "/screening/start"
+
+
+def test_an_expired_draft_is_not_continued(app, patient, monkeypatch):
+    from datetime import timedelta
+
+    from questionnaire import clock
+
+    patient.answer("start", EXAMPLE_1["start"])
+    later = clock.now() + timedelta(days=8)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert patient.client.get("/screening/about").location == "/screening/start"
+
+
+# --- CSRF -----------------------------------------------------------------------
+
+
+def test_a_post_without_a_csrf_token_is_refused(app, client):
+    client.get("/screening/start")
+    response = client.post("/screening/start", data=EXAMPLE_1["start"])
+    assert response.status_code == 400
+    assert "Your session timed out, your answers so far are saved" in text(response)
+    assert count(app, Draft) == 0
+
+
+def test_a_post_with_a_wrong_csrf_token_is_refused(app, patient):
+    patient.token()
+    response = patient.client.post(
+        "/screening/start", data={**EXAMPLE_1["start"], "csrf_token": "forged"}
+    )
+    assert response.status_code == 400
+    assert count(app, Draft) == 0

@@ -1,0 +1,108 @@
+"""The form classes keep the contract of questionnaire.md: steps, names, values."""
+
+from __future__ import annotations
+
+from questionnaire.forms.fields import ChoiceMixin
+from questionnaire.forms.screening import STEP_FORMS, STEP_IDS, STEP_TITLES
+from questionnaire.patient.summary import unbound
+
+NONE = "none"
+CONTRACT: dict[str, dict[str, tuple[str, ...] | None]] = {
+    "start": {"understand_not_diagnosis": ("y",), "consent_store": ("y",)},
+    "about": {"age": None, "pregnancy": ("yes", "no", "not-applicable", "prefer-not-to-say")},
+    "history": {
+        "diagnosed": ("yes", "no", "not-sure"),
+        "episode_length": ("under-6-months", "6-to-12-months", "1-to-2-years", "over-2-years"),
+        "antidepressants_tried": ("0", "1", "2", "3-or-more", "not-sure"),
+        "therapy": ("current", "past", "never"),
+        "other_treatments": ("ect", "tms", "ketamine", NONE),
+    },
+    "phq9": {
+        **{f"phq9_{n}": ("0", "1", "2", "3") for n in range(1, 10)},
+        "phq9_difficulty": ("not-difficult", "somewhat", "very", "extremely"),
+    },
+    "health": {
+        "blood_pressure": ("no", "controlled", "not-controlled", "not-sure"),
+        "vascular": ("aneurysm", "avm", "brain-bleed", NONE),
+        "heart_brain": ("recent-heart", "stroke", "head-pressure", "seizures", NONE),
+        "mental_health": ("psychosis", "mania", NONE),
+        "substance_use": ("no", "past", "current", "prefer-not-to-say"),
+        "other_conditions": ("liver", "glaucoma", "bladder", "lung", NONE),
+        "ketamine_reaction": ("never-had", "no-problems", "bad-reaction", "allergic"),
+    },
+    "medicines": {
+        "medications": (
+            "antidepressant",
+            "maoi",
+            "benzodiazepine",
+            "stimulant",
+            "lamotrigine",
+            "opioid",
+            "other",
+            NONE,
+        ),
+        "medications_other": None,
+    },
+    "practical": {
+        "ride_home": ("yes", "no", "not-sure"),
+        "insurance": ("yes", "no", "not-sure"),
+        "format_interest": ("iv", "nasal-spray", "not-sure"),
+        "notes": None,
+    },
+    "contact": {
+        "wants_contact": ("yes", "no"),
+        "contact_name": None,
+        "contact_email": None,
+        "contact_phone": None,
+        "contact_time": ("morning", "afternoon", "evening", "any"),
+    },
+}
+
+
+def test_steps_and_titles_follow_the_spec():
+    assert STEP_IDS == (*CONTRACT, "check")
+    assert STEP_TITLES == {
+        "start": "Before you start",
+        "about": "About you",
+        "history": "Your depression and treatment so far",
+        "phq9": "How you have been feeling (PHQ-9)",
+        "health": "Your health",
+        "medicines": "Medicines you take now",
+        "practical": "Practical matters",
+        "contact": "Would you like the clinic to contact you?",
+        "check": "Check your answers",
+    }
+
+
+def test_field_names_and_values_follow_the_spec(app):
+    with app.test_request_context():
+        for form_class in STEP_FORMS:
+            form = unbound(form_class)
+            fields = {
+                f.name: (f.values if isinstance(f, ChoiceMixin) else None) for f in form.questions()
+            }
+            assert fields == CONTRACT[form_class.step_id], form_class.step_id
+
+
+def test_phq9_items_are_worded_as_the_published_instrument(app):
+    with app.test_request_context():
+        form = unbound(STEP_FORMS[3])
+    assert form.phq9_1.label.text == "Little interest or pleasure in doing things"
+    assert form.phq9_9.label.text == (
+        "Thoughts that you would be better off dead or of hurting yourself in some way"
+    )
+    assert [o.label for o in form.phq9_1.options] == [
+        "Not at all",
+        "Several days",
+        "More than half the days",
+        "Nearly every day",
+    ]
+
+
+def test_every_choice_question_is_a_fieldset_with_a_legend(patient):
+    patient.answer_all({"start": {"understand_not_diagnosis": "y", "consent_store": "y"}})
+    page = patient.client.get("/screening/about").get_data(as_text=True)
+    assert "<legend>Are you pregnant, breastfeeding, or planning a pregnancy" in page
+    assert '<label class="label" for="age">How old are you?</label>' in page
+    assert 'aria-describedby="age-hint"' in page
+    assert page.count("<h1>") == 1
