@@ -21,9 +21,10 @@ DEFAULT_CRISIS_CONTACTS: list[dict[str, str]] = [
     {"name": "Crisis Text Line", "detail": "Text HOME to 741741", "href": "sms:741741"},
     {
         "name": "Emergency services",
-        "detail": "If you are in danger now, call 911 or go to the nearest emergency "
-        "department. Outside the US, call your local emergency number.",
+        "detail": "Call 911",
         "href": "tel:911",
+        "note": "or go to the nearest emergency department if you are in danger now. "
+        "Outside the US, call your local emergency number.",
     },
 ]
 

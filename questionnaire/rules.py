@@ -529,9 +529,9 @@ OUTCOMES: Mapping[str, Outcome] = {
             "urgent-support",
             "Please get support now",
             (
-                "You told us you have had thoughts of being better off dead or of "
-                "hurting yourself. You deserve support now, and help is there for you.",
-                "Please talk to a doctor or another health professional today. The "
+                "If you feel unsafe, please use one of the crisis contacts above now. "
+                "They are there for you at any time, day or night.",
+                "Please also talk to a doctor or another health professional today. The "
                 "clinic will see your answers as urgent.",
             ),
             "PHQ-9 item 9 positive. Marked urgent: contact and assess suicide risk today.",

@@ -405,3 +405,17 @@ def test_a_post_with_a_wrong_csrf_token_is_refused(app, patient):
     )
     assert response.status_code == 400
     assert count(app, Draft) == 0
+
+
+def test_a_reference_code_already_taken_is_drawn_again(app, client, monkeypatch):
+    from questionnaire import submissions
+
+    from .helpers import Patient
+
+    codes = iter(["KT-AAAA-AAAA", "KT-AAAA-AAAA", "KT-CCCC-CCCC"])
+    monkeypatch.setattr(submissions, "new_reference", lambda: next(codes))
+    Patient(app.test_client()).complete()
+    Patient(app.test_client()).complete()
+    with app.app_context():
+        references = db.session.scalars(select(Submission.reference)).all()
+    assert sorted(references) == ["KT-AAAA-AAAA", "KT-CCCC-CCCC"]

@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import clock, drafts, submissions
 from ..content import section
@@ -187,9 +188,8 @@ def check() -> Response:
         if key and submissions.by_draft_key(key) is not None:
             return _result_redirect(key)
         return _go("start")
-    if drafts.first_unanswered(draft) != "check":
+    if key is None or drafts.first_unanswered(draft) != "check":
         return _go(drafts.first_unanswered(draft))
-    assert key is not None  # noqa: S101 (a draft was found by this key)
 
     if request.method == "GET":
         flat = drafts.flat_answers(draft)
@@ -203,14 +203,20 @@ def check() -> Response:
         )
         return _no_store(make_response(html))
 
-    submissions.create(draft, key, current_app.config["SECRET_KEY"], clock.now())
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # A concurrent submit of the same draft won the race: show its result.
-        db.session.rollback()
-        if submissions.by_draft_key(key) is None:
-            raise
+    for attempt in range(3):
+        submissions.create(draft, key, current_app.config["SECRET_KEY"], clock.now())
+        try:
+            db.session.commit()
+            break
+        except (IntegrityError, StaleDataError):
+            db.session.rollback()
+            # A concurrent submit of the same draft won the race: show its result.
+            if submissions.by_draft_key(key) is not None:
+                break
+            # Otherwise the random reference code was taken: draw another.
+            draft = drafts.find(key, clock.now())
+            if draft is None or attempt == 2:
+                raise
     log.info("submission stored")
     response = _result_redirect(key)
     _set_cookie(response, key, SUBMITTED_COOKIE_SECONDS)
