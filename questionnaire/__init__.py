@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import Flask, Response
 from sqlalchemy import event
 
 from . import config as settings
 from .errors import register_error_handlers
-from .extensions import configure_sqlite, csrf, db, migrate
+from .extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
 
@@ -42,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_commands(app)
     register_template_globals(app)
     app.after_request(add_security_headers)
     configure_logging(app)
@@ -52,6 +55,8 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
+    limiter.init_app(app)
+    register_login(app)
     busy_timeout = app.config["SQLITE_BUSY_TIMEOUT_MS"]
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -62,15 +67,50 @@ def register_extensions(app: Flask) -> None:
             )
 
 
+def register_login(app: Flask) -> None:
+    from . import clock
+    from .auth import sessions
+
+    login_manager.init_app(app)
+    login_manager.login_view = "clinician.sign_in"
+    login_manager.login_message = None
+    login_manager.session_protection = None  # the server-side session record decides
+    limits = sessions.Limits(
+        idle=timedelta(minutes=app.config["CLINICIAN_IDLE_MINUTES"]),
+        absolute=timedelta(hours=app.config["CLINICIAN_SESSION_HOURS"]),
+    )
+
+    @login_manager.user_loader
+    def load_principal(key: str) -> sessions.Principal | None:
+        return sessions.find(key, clock.now(), limits)
+
+
 def register_blueprints(app: Flask) -> None:
+    from .clinician import bp as clinician_bp
     from .ops import bp as ops_bp
     from .patient import bp as patient_bp
 
     app.register_blueprint(ops_bp)
     app.register_blueprint(patient_bp)
+    app.register_blueprint(clinician_bp)
+
+
+def register_commands(app: Flask) -> None:
+    from .cli import clinician_cli
+
+    app.cli.add_command(clinician_cli)
 
 
 def register_template_globals(app: Flask) -> None:
+    zone = ZoneInfo(app.config["CLINIC_TIMEZONE"])
+
+    @app.template_filter("localtime")
+    def localtime(moment: datetime | None) -> str:
+        """A UTC time as the clinic reads it, e.g. 30 Nov 2026, 09:42 EST."""
+        if moment is None:
+            return ""
+        return moment.astimezone(zone).strftime("%-d %b %Y, %H:%M %Z")
+
     @app.context_processor
     def clinic() -> dict[str, Any]:
         return {

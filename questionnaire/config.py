@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class ConfigError(RuntimeError):
@@ -48,6 +49,15 @@ def _int(name: str, default: int) -> int:
         return int(raw)
     except ValueError as error:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from error
+
+
+def _timezone() -> str:
+    name = os.environ.get("CLINIC_TIMEZONE", "America/New_York")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(f"CLINIC_TIMEZONE is not a known time zone: {name!r}") from error
+    return name
 
 
 def _crisis_contacts() -> list[dict[str, str]]:
@@ -98,4 +108,15 @@ def load(env: str | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # Clinician area
+        "CLINIC_TIMEZONE": _timezone(),
+        "CLINICIAN_IDLE_MINUTES": _int("CLINICIAN_IDLE_MINUTES", 15),
+        "CLINICIAN_SESSION_HOURS": _int("CLINICIAN_SESSION_HOURS", 8),
+        "LOCKOUT_ATTEMPTS": _int("LOCKOUT_ATTEMPTS", 5),
+        "LOCKOUT_MINUTES": _int("LOCKOUT_MINUTES", 15),
+        "QUEUE_PAGE_SIZE": _int("QUEUE_PAGE_SIZE", 50),
+        # Rate limits (Flask-Limiter): Redis when REDIS_URL is set, else this process.
+        "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SIGN_IN_RATE_LIMIT": os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute; 50 per hour"),
     }

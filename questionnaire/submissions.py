@@ -18,7 +18,7 @@ from sqlalchemy import select
 from . import drafts
 from .extensions import db
 from .forms.screening import QUESTIONNAIRE_VERSION
-from .models import Draft, Submission, SubmissionFlag
+from .models import Draft, Submission, SubmissionFlag, priority_for
 from .rules import RULES_VERSION, Level, assess
 
 #: No look-alikes: no 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V.
@@ -51,6 +51,7 @@ def create(draft: Draft, draft_key: str, secret_key: str, now: datetime) -> Subm
         created_at=now,
         status="new",
         outcome=assessment.outcome,
+        priority=priority_for(assessment.outcome, "new"),
         phq9_total=assessment.phq9_total,
         phq9_band=assessment.phq9_band,
         contraindication_count=assessment.count(Level.CONTRAINDICATION),

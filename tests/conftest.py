@@ -16,6 +16,7 @@ from questionnaire import create_app
 from questionnaire.extensions import db
 
 from .helpers import Patient
+from .staff import FakeClock, Staff, make_clinician
 
 
 def _make_app(database_url: str) -> Flask:
@@ -51,3 +52,33 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def patient(client: FlaskClient) -> Patient:
     return Patient(client)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    from questionnaire import clock as app_clock
+
+    fake = FakeClock()
+    monkeypatch.setattr(app_clock, "now", fake.now)
+    return fake
+
+
+@pytest.fixture
+def staff(app: Flask, clock: FakeClock) -> Staff:
+    return Staff(app.test_client(), clock)
+
+
+@pytest.fixture
+def account(app: Flask) -> dict:
+    return make_clinician(app)
+
+
+@pytest.fixture
+def admin_account(app: Flask) -> dict:
+    return make_clinician(app, "ada@clinic.example", role="admin")
+
+
+@pytest.fixture
+def signed_in(staff: Staff, account: dict) -> Staff:
+    staff.full_sign_in(account)
+    return staff

@@ -145,3 +145,19 @@ class WholeNumberField(TextField):
         if self.data in (None, ""):
             return None
         return int(str(self.data).strip())
+
+
+class SelectField(RadioGroupField):
+    """One choice from a drop-down list (for short staff forms, not patient questions)."""
+
+    kind = "select"
+
+
+class PasswordField(TextField):
+    """Never sends the password back to the browser."""
+
+    def __init__(self, label: str, validators=(), **kw: Any):
+        super().__init__(label, validators, input_type="password", **kw)
+
+    def _value(self) -> str:
+        return ""

@@ -1,0 +1,1 @@
+"""Clinician authentication: passwords, one-time codes and server-side sessions."""

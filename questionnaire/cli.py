@@ -1,0 +1,97 @@
+"""Command-line tools: ``flask --app wsgi clinician create|list|disable|reset-mfa``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from . import audit, clock
+from .auth import passwords, sessions
+from .extensions import db
+from .models import Clinician
+
+clinician_cli = AppGroup("clinician", help="Manage clinician accounts.")
+CLI_ACTOR = "command line"
+
+
+def _find(email: str) -> Clinician:
+    clinician = db.session.scalar(select(Clinician).where(Clinician.email == email.lower()))
+    if clinician is None:
+        raise click.ClickException(f"No clinician with the email address {email}")
+    return clinician
+
+
+@clinician_cli.command("create")
+@click.argument("email")
+@click.option("--admin", is_flag=True, help="Also manages accounts and reads the audit log.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create(email: str, admin: bool, password_stdin: bool) -> None:
+    """Create an account. The person sets up their authenticator at first sign-in."""
+    email = email.strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise click.ClickException("Enter a valid email address")
+    if db.session.scalar(select(Clinician.id).where(Clinician.email == email)):
+        raise click.ClickException(f"An account for {email} already exists")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    problem = passwords.problem(password)
+    if problem:
+        raise click.ClickException(problem)
+    role = "admin" if admin else "clinician"
+    db.session.add(
+        Clinician(
+            email=email,
+            role=role,
+            password_hash=passwords.hash_password(password),
+            active=True,
+            created_at=clock.now(),
+        )
+    )
+    audit.record("account-created", actor_email=CLI_ACTOR, detail=f"{email} as {role}")
+    db.session.commit()
+    click.echo(f"Created {role} account for {email}.")
+
+
+@clinician_cli.command("list")
+def list_accounts() -> None:
+    """List accounts."""
+    clinicians = db.session.scalars(select(Clinician).order_by(Clinician.email)).all()
+    if not clinicians:
+        click.echo("No clinician accounts yet.")
+        return
+    click.echo(f"{'email':40} {'role':10} {'active':7} {'2nd factor':10} created")
+    for c in clinicians:
+        click.echo(
+            f"{c.email:40} {c.role:10} {'yes' if c.active else 'no':7} "
+            f"{'set' if c.totp_secret else 'not set':10} {c.created_at:%Y-%m-%d}"
+        )
+
+
+@clinician_cli.command("disable")
+@click.argument("email")
+def disable(email: str) -> None:
+    """Disable an account and end its sessions."""
+    clinician = _find(email)
+    clinician.active = False
+    sessions.end_all(clinician, clock.now())
+    audit.record("account-disabled", actor_email=CLI_ACTOR, detail=clinician.email)
+    db.session.commit()
+    click.echo(f"Disabled {clinician.email}.")
+
+
+@clinician_cli.command("reset-mfa")
+@click.argument("email")
+def reset_mfa(email: str) -> None:
+    """Forget an account's authenticator; they set it up again at next sign-in."""
+    clinician = _find(email)
+    clinician.totp_secret = None
+    clinician.totp_last_step = None
+    sessions.end_all(clinician, clock.now())
+    audit.record("mfa-reset", actor_email=CLI_ACTOR, detail=clinician.email)
+    db.session.commit()
+    click.echo(f"Second factor reset for {clinician.email}.")

@@ -1,0 +1,143 @@
+"""Admin pages: the audit log and clinician accounts."""
+
+from __future__ import annotations
+
+from flask import (
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select, tuple_
+
+from .. import audit, clock
+from ..auth import passwords, sessions
+from ..extensions import db
+from ..forms.clinician import AccountForm
+from ..models import AuditEvent, Clinician
+from . import bp, page_size
+from .access import admin_required
+from .queue import Cursor, normalise_reference
+
+
+@bp.get("/audit")
+@admin_required
+def audit_log() -> str:
+    action = request.args.get("action") or None
+    actor = (request.args.get("actor") or "").strip().lower()[:254]
+    reference = (request.args.get("reference") or "").strip()[:40]
+    statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if action in audit.ACTIONS:
+        statement = statement.where(AuditEvent.action == action)
+    if actor:
+        statement = statement.where(AuditEvent.actor_email == actor)
+    if reference:
+        statement = statement.where(AuditEvent.reference == normalise_reference(reference))
+    after = Cursor.decode(request.args.get("after"))
+    if after is not None:
+        statement = statement.where(
+            tuple_(AuditEvent.at, AuditEvent.id) < tuple_(after.created_at, after.id)
+        )
+    size = page_size()
+    events = list(db.session.scalars(statement.limit(size + 1)))
+    filters = {
+        k: v for k, v in {"action": action, "actor": actor, "reference": reference}.items() if v
+    }
+    next_url = None
+    if len(events) > size:
+        last = events[size - 1]
+        next_url = url_for(".audit_log", **filters, after=Cursor(0, last.at, last.id).encode())
+    audit.record(
+        "audit-viewed",
+        actor=current_user.clinician,
+        detail=", ".join(f"{k}={v}" for k, v in filters.items()) or "no filters",
+    )
+    db.session.commit()
+    return render_template(
+        "clinician/audit.html",
+        events=events[:size],
+        actions=audit.ACTIONS,
+        filters=filters,
+        next_url=next_url,
+    )
+
+
+def _accounts_page(form: AccountForm, status: int = 200) -> Response:
+    clinicians = db.session.scalars(select(Clinician).order_by(Clinician.email)).all()
+    html = render_template("clinician/accounts.html", clinicians=clinicians, form=form)
+    return make_response(html, status)
+
+
+@bp.get("/accounts")
+@admin_required
+def accounts() -> Response:
+    return _accounts_page(AccountForm(formdata=None))
+
+
+@bp.post("/accounts")
+@admin_required
+def create_account() -> Response:
+    form = AccountForm()
+    if form.validate():
+        email = form.email.data.strip().lower()
+        if db.session.scalar(select(Clinician.id).where(Clinician.email == email)):
+            form.email.errors = ["An account with this email address already exists"]
+        else:
+            clinician = Clinician(
+                email=email,
+                role=form.role.data,
+                password_hash=passwords.hash_password(form.password.data),
+                active=True,
+                created_at=clock.now(),
+            )
+            db.session.add(clinician)
+            db.session.flush()
+            audit.record(
+                "account-created",
+                actor=current_user.clinician,
+                detail=f"{email} as {clinician.role}",
+            )
+            db.session.commit()
+            flash(f"Account created for {email}")
+            return redirect(url_for(".accounts"), code=303)
+    return _accounts_page(form, 422)
+
+
+def _account(clinician_id: int) -> Clinician:
+    clinician = db.session.get(Clinician, clinician_id)
+    if clinician is None:
+        abort(404)
+    return clinician
+
+
+@bp.post("/accounts/<int:clinician_id>/disable")
+@admin_required
+def disable_account(clinician_id: int) -> Response:
+    clinician = _account(clinician_id)
+    if clinician.id == current_user.clinician.id:
+        flash("You cannot disable your own account")
+        return redirect(url_for(".accounts"), code=303)
+    clinician.active = False
+    sessions.end_all(clinician, clock.now())
+    audit.record("account-disabled", actor=current_user.clinician, detail=clinician.email)
+    db.session.commit()
+    flash(f"Account disabled for {clinician.email}")
+    return redirect(url_for(".accounts"), code=303)
+
+
+@bp.post("/accounts/<int:clinician_id>/reset-mfa")
+@admin_required
+def reset_mfa(clinician_id: int) -> Response:
+    clinician = _account(clinician_id)
+    clinician.totp_secret = None
+    clinician.totp_last_step = None
+    sessions.end_all(clinician, clock.now())
+    audit.record("mfa-reset", actor=current_user.clinician, detail=clinician.email)
+    db.session.commit()
+    flash(f"Second factor reset for {clinician.email}. They set it up again at next sign-in")
+    return redirect(url_for(".accounts"), code=303)

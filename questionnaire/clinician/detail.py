@@ -1,0 +1,141 @@
+"""What the submission page shows, built once for the page and the JSON export, so the
+two can never disagree. Wording comes from the form classes and the stored snapshot."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from ..content import section
+from ..extensions import db
+from ..forms.screening import PHQ9_ITEMS, PHQ9_OPTIONS
+from ..models import AuditEvent, Submission
+from ..patient.summary import answer_groups
+from ..rules import OUTCOMES
+from .workflow import STATUS_LABELS
+
+_PHQ9_LABELS = {o.value: o.label for o in PHQ9_OPTIONS}
+TIMELINE_ACTIONS = ("status-changed", "assigned")
+
+
+@dataclass(frozen=True, slots=True)
+class Phq9Row:
+    number: int
+    text: str
+    answer: str
+    score: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    at: datetime
+    who: str
+    what: str
+    note: str | None = None
+
+
+def phq9_rows(answers: dict[str, Any]) -> list[Phq9Row]:
+    rows = []
+    for item in PHQ9_ITEMS:
+        value = answers.get(f"phq9_{item.number}")
+        rows.append(
+            Phq9Row(
+                item.number,
+                item.text,
+                _PHQ9_LABELS.get(value, "Not answered"),
+                None if value is None else int(value),
+            )
+        )
+    return rows
+
+
+def timeline(submission: Submission) -> list[TimelineEntry]:
+    """Notes and changes, oldest first."""
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.submission_id == submission.id,
+            AuditEvent.action.in_(TIMELINE_ACTIONS),
+        )
+        .order_by(AuditEvent.at, AuditEvent.id)
+    )
+    entries = [
+        TimelineEntry(
+            e.at,
+            e.actor_email or "system",
+            "Status changed" if e.action == "status-changed" else "Assigned",
+            e.detail,
+        )
+        for e in events
+    ]
+    entries += [
+        TimelineEntry(
+            n.created_at, n.author.email if n.author else "former clinician", "Note", n.body
+        )
+        for n in submission.notes
+    ]
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+def view_model(submission: Submission) -> dict[str, Any]:
+    snapshot = submission.assessment
+    return {
+        "reference": submission.reference,
+        "submitted_at": submission.created_at,
+        "status": submission.status,
+        "status_label": STATUS_LABELS[submission.status],
+        "outcome": submission.outcome,
+        "outcome_title": OUTCOMES[submission.outcome].title,
+        "urgent": submission.outcome == "urgent-support",
+        "assigned_to": submission.assigned_to.email if submission.assigned_to else None,
+        "phq9_total": submission.phq9_total,
+        "phq9_band": submission.phq9_band,
+        "phq9_difficulty": submission.answers.get("phq9_difficulty"),
+        "phq9": phq9_rows(submission.answers),
+        "flags": snapshot["flags"],
+        "sections": [{"id": s, "title": section(s).title} for s in snapshot["sections"]],
+        "answers": answer_groups(submission.answers),
+        "raw_answers": submission.answers,
+        "rules_version": submission.rules_version,
+        "questionnaire_version": submission.questionnaire_version,
+        "timeline": timeline(submission),
+    }
+
+
+def export_dict(submission: Submission) -> dict[str, Any]:
+    """The submission as JSON: what the page shows, with values and labels."""
+    model = view_model(submission)
+    return {
+        "reference": model["reference"],
+        "submitted_at": model["submitted_at"].isoformat(),
+        "status": model["status"],
+        "outcome": model["outcome"],
+        "outcome_title": model["outcome_title"],
+        "assigned_to": model["assigned_to"],
+        "phq9": {
+            "total": model["phq9_total"],
+            "band": model["phq9_band"],
+            "items": [asdict(row) for row in model["phq9"]],
+            "difficulty": model["phq9_difficulty"],
+        },
+        "flags": model["flags"],
+        "sections": model["sections"],
+        "answers": model["raw_answers"],
+        "answers_as_shown": [
+            {
+                "step": g.step_id,
+                "title": g.title,
+                "rows": [{"field": r.name, "question": r.label, "answer": r.value} for r in g.rows],
+            }
+            for g in model["answers"]
+        ],
+        "timeline": [
+            {"at": e.at.isoformat(), "who": e.who, "what": e.what, "note": e.note}
+            for e in model["timeline"]
+        ],
+        "rules_version": model["rules_version"],
+        "questionnaire_version": model["questionnaire_version"],
+    }

@@ -1,0 +1,148 @@
+"""Exports: the filtered queue as CSV and one submission as JSON, streamed, audited.
+
+Spreadsheet formula injection: every CSV cell that starts with =, +, -, @, a tab or a
+carriage return is prefixed with an apostrophe so that it is shown as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from flask import Response, request, stream_with_context
+from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
+
+from .. import audit, clock
+from ..extensions import db
+from ..forms.screening import STEP_FORMS
+from ..models import Note, Submission
+from ..patient.summary import unbound
+from . import bp
+from .access import clinician_required
+from .detail import export_dict
+from .queue import Filters, filtered, ordered
+from .views import _load
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+META_COLUMNS = (
+    "reference",
+    "submitted_at",
+    "status",
+    "outcome",
+    "phq9_total",
+    "phq9_band",
+    "contraindications",
+    "precautions",
+    "flags",
+    "sections",
+    "assigned_to",
+    "rules_version",
+    "questionnaire_version",
+)
+BATCH = 500
+
+
+def safe_cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def answer_columns() -> list[str]:
+    """Every question's field name, in questionnaire order, from the form classes."""
+    return [field.name for form in STEP_FORMS for field in unbound(form).questions()]
+
+
+def _answer(value: Any) -> str:
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _row(submission: Submission, columns: list[str]) -> list[str]:
+    snapshot = submission.assessment
+    notes = " | ".join(
+        f"{n.created_at:%Y-%m-%d %H:%M} UTC {n.author.email if n.author else 'former clinician'}:"
+        f" {n.body}"
+        for n in submission.notes
+    )
+    cells = [
+        submission.reference,
+        submission.created_at.isoformat(),
+        submission.status,
+        submission.outcome,
+        submission.phq9_total,
+        submission.phq9_band,
+        submission.contraindication_count,
+        submission.precaution_count,
+        ";".join(f["id"] for f in snapshot["flags"]),
+        ";".join(snapshot["sections"]),
+        submission.assigned_to.email if submission.assigned_to else "",
+        submission.rules_version,
+        submission.questionnaire_version,
+        *(_answer(submission.answers.get(c)) for c in columns),
+        notes,
+    ]
+    return [safe_cell(c) for c in cells]
+
+
+def _csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow(row)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate(0)
+
+
+@bp.get("/export.csv")
+@clinician_required
+def export_csv() -> Response:
+    filters = Filters.from_args(request.args)
+    audit.record(
+        "exported", actor=current_user.clinician, detail=f"csv, filters: {filters.describe()}"
+    )
+    db.session.commit()
+    columns = answer_columns()
+    statement = (
+        ordered(filtered(filters))
+        .options(
+            joinedload(Submission.assigned_to),
+            selectinload(Submission.notes).joinedload(Note.author),
+        )
+        .execution_options(yield_per=BATCH)
+    )
+
+    def rows() -> Iterator[list[str]]:
+        yield [*META_COLUMNS, *columns, "clinician_notes"]
+        for submission in db.session.scalars(statement):
+            yield _row(submission, columns)
+
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    return Response(
+        stream_with_context(_csv_lines(rows())),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="submissions-{stamp}.csv"'},
+    )
+
+
+@bp.get("/submissions/<reference>/export.json")
+@clinician_required
+def export_json(reference: str) -> Response:
+    submission = _load(reference)
+    audit.record("exported", actor=current_user.clinician, submission=submission, detail="json")
+    payload = export_dict(submission)
+    db.session.commit()
+
+    def chunks() -> Iterator[str]:
+        yield from json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(payload)
+
+    return Response(
+        stream_with_context(chunks()),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{submission.reference}.json"'},
+    )

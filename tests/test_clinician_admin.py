@@ -1,0 +1,189 @@
+"""Admin: the audit log, accounts in the web area and on the command line."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy import text as sql
+from sqlalchemy.exc import DatabaseError
+
+from questionnaire.auth import passwords
+from questionnaire.extensions import db
+from questionnaire.models import AuditEvent, Clinician
+
+from .helpers import text
+from .staff import PASSWORD, Staff, audit_rows, make_submission
+
+
+def test_the_whole_story_is_in_the_audit_log(app, staff, admin_account, clock):
+    from .staff import make_clinician
+
+    reviewer = make_clinician(app, "rev@clinic.example")
+    urgent = make_submission(app, phq9_9="2")
+    make_submission(app)
+    me = Staff(app.test_client(), clock)
+    me.full_sign_in(reviewer)
+    assert me.client.get("/clinician/").status_code == 200
+    me.client.get(f"/clinician/submissions/{urgent}")
+    me.post(f"/clinician/submissions/{urgent}/notes", {"body": "Phoned, safe for now"})
+    me.post(f"/clinician/submissions/{urgent}/status", {"status": "in-review"})
+    me.client.get("/clinician/export.csv")
+
+    staff.full_sign_in(admin_account)
+    page = html.unescape(text(staff.client.get("/clinician/audit?actor=rev@clinic.example")))
+    actions = [line.split('"')[1] for line in page.split("data-action=")[1:]]
+    assert actions == ["exported", "status-changed", "noted", "viewed", "queue-viewed", "signed-in"]
+    assert "Phoned, safe for now" not in page  # never the content itself
+    by_reference = html.unescape(text(staff.client.get(f"/clinician/audit?reference={urgent}")))
+    assert by_reference.count("data-action=") == 3
+
+
+def test_audit_log_filters_by_action(app, staff, admin_account):
+    staff.full_sign_in(admin_account)
+    page = text(staff.client.get("/clinician/audit?action=signed-in"))
+    assert page.count('data-action="signed-in"') == 1
+    assert 'data-action="queue-viewed"' not in page
+
+
+def test_the_audit_table_is_append_only(app, clock):
+    with app.app_context():
+        db.session.add(AuditEvent(action="signed-in", detail="", at=clock.now()))
+        db.session.commit()
+        for statement in ("UPDATE audit_events SET detail = 'changed'", "DELETE FROM audit_events"):
+            with pytest.raises(DatabaseError):
+                db.session.execute(sql(statement))
+            db.session.rollback()
+        assert db.session.scalar(select(AuditEvent.detail)) == ""
+
+
+def test_admin_creates_an_account_that_can_sign_in(app, staff, admin_account, clock):
+    staff.full_sign_in(admin_account)
+    response = staff.post(
+        "/clinician/accounts",
+        {
+            "email": "New.Person@Clinic.example",
+            "role": "clinician",
+            "password": "river stones under moonlight",
+        },
+    )
+    assert (response.status_code, response.location) == (303, "/clinician/accounts")
+    assert audit_rows(app)[-1].detail == "new.person@clinic.example as clinician"
+    newcomer = Staff(app.test_client(), clock)
+    newcomer.full_sign_in(
+        {
+            "email": "new.person@clinic.example",
+            "password": "river stones under moonlight",
+            "secret": None,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short pass", "Password must be at least 12 characters"),
+        ("password1234", "Password is too common. Choose a longer or less common one"),
+        ("QWERTYUIOP123", "Password is too common. Choose a longer or less common one"),
+    ],
+)
+def test_weak_passwords_are_refused(app, staff, admin_account, password, message):
+    staff.full_sign_in(admin_account)
+    response = staff.post(
+        "/clinician/accounts",
+        {"email": "x@clinic.example", "role": "clinician", "password": password},
+    )
+    assert response.status_code == 422
+    assert f'<a href="#password">{message}</a>' in html.unescape(text(response))
+
+
+def test_admin_disables_an_account_and_its_sessions_end(app, staff, admin_account, account, clock):
+    other = Staff(app.test_client(), clock)
+    other.full_sign_in(account)
+    staff.full_sign_in(admin_account)
+    staff.post(f"/clinician/accounts/{account['id']}/disable")
+    assert other.client.get("/clinician/").location == "/clinician/sign-in"
+    assert audit_rows(app)[-1].action == "account-disabled"
+
+
+def test_admin_resets_a_second_factor(app, staff, admin_account, account, clock):
+    staff.full_sign_in(admin_account)
+    staff.post(f"/clinician/accounts/{account['id']}/reset-mfa")
+    again = Staff(app.test_client(), clock)
+    again.sign_in(account["email"], account["password"])
+    assert "Set up your authenticator app" in text(again.code_page())
+    assert audit_rows(app)[-1].action == "mfa-reset"
+
+
+# --- command line ---------------------------------------------------------------
+
+
+def test_cli_creates_lists_disables_and_resets(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["clinician", "create", "Cli@Clinic.example", "--admin", "--password-stdin"],
+        input=PASSWORD + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created admin account for cli@clinic.example." in result.output
+    with app.app_context():
+        clinician = db.session.scalar(select(Clinician))
+        assert clinician.role == "admin"
+        assert clinician.password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+        assert passwords.verify(clinician.password_hash, PASSWORD)
+    listing = runner.invoke(args=["clinician", "list"])
+    assert "cli@clinic.example" in listing.output and "not set" in listing.output
+    assert runner.invoke(args=["clinician", "reset-mfa", "cli@clinic.example"]).exit_code == 0
+    assert runner.invoke(args=["clinician", "disable", "cli@clinic.example"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(Clinician.active)) is False
+    assert [e.action for e in audit_rows(app)] == [
+        "account-created",
+        "mfa-reset",
+        "account-disabled",
+    ]
+
+
+def test_cli_asks_for_the_password_twice(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(
+        args=["clinician", "create", "two@clinic.example"], input=f"{PASSWORD}\n{PASSWORD}\n"
+    )
+    assert result.exit_code == 0, result.output
+    assert "Password: \nRepeat for confirmation: \n" in result.output
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("tooshort", "Password must be at least 12 characters"),
+        ("administrator", "Password is too common"),
+    ],
+)
+def test_cli_refuses_weak_passwords(app, password, message):
+    result = app.test_cli_runner().invoke(
+        args=["clinician", "create", "w@clinic.example", "--password-stdin"], input=password + "\n"
+    )
+    assert result.exit_code != 0
+    assert message in result.output
+
+
+def test_cli_refuses_a_duplicate(app):
+    runner = app.test_cli_runner()
+    runner.invoke(
+        args=["clinician", "create", "d@clinic.example", "--password-stdin"], input=PASSWORD + "\n"
+    )
+    again = runner.invoke(
+        args=["clinician", "create", "D@clinic.example", "--password-stdin"], input=PASSWORD + "\n"
+    )
+    assert again.exit_code != 0 and "already exists" in again.output
+
+
+def test_cli_refuses_two_different_passwords(app):
+    result = app.test_cli_runner().invoke(
+        args=["clinician", "create", "m@clinic.example"],
+        input=f"{PASSWORD}\nsomething else entirely\n{PASSWORD}\n{PASSWORD}\n",
+    )
+    assert "Error: The two entered values do not match." in result.output
+    assert result.exit_code == 0  # asked again, then accepted
