@@ -11,10 +11,10 @@ from sqlalchemy import inspect
 from questionnaire.extensions import db
 
 
-def test_upgrading_an_empty_database_gives_the_tables_the_models_describe(tmp_path):
+def test_upgrading_an_empty_database_gives_the_tables_the_models_describe(empty_database_url):
     from .conftest import _make_app
 
-    app = _make_app(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    app = _make_app(empty_database_url)
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
