@@ -26,6 +26,7 @@ test: lint
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r questionnaire
 
 format: $(STAMP)
 	$(BIN)/ruff format .

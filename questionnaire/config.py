@@ -60,6 +60,17 @@ def _timezone() -> str:
     return name
 
 
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
 def _crisis_contacts() -> list[dict[str, str]]:
     raw = os.environ.get("CRISIS_CONTACTS_JSON")
     if not raw:
@@ -107,7 +118,9 @@ def load(env: str | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_NAME": "ks_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": production,
+        # Secure cookies in production; SESSION_COOKIE_SECURE=false only for plain-HTTP
+        # load tests on localhost.
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         # Clinician area
         "CLINIC_TIMEZONE": _timezone(),
@@ -119,5 +132,13 @@ def load(env: str | None = None) -> dict[str, Any]:
         # Rate limits (Flask-Limiter): Redis when REDIS_URL is set, else this process.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "ks"),
         "SIGN_IN_RATE_LIMIT": os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute; 50 per hour"),
+        "SCREENING_START_RATE_LIMIT": os.environ.get(
+            "SCREENING_START_RATE_LIMIT", "10 per minute; 100 per hour"
+        ),
+        "SUBMIT_RATE_LIMIT": os.environ.get("SUBMIT_RATE_LIMIT", "10 per minute; 100 per hour"),
+        # Behind a TLS-terminating proxy: how many proxies set X-Forwarded-* (0: none).
+        "PROXY_FIX_HOPS": _int("PROXY_FIX_HOPS", 0),
+        "HSTS": production,
     }

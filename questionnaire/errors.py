@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, make_response, render_template
+from flask import Flask, Response, g, make_response, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
+from .extensions import db, login_manager
 
 log = logging.getLogger(__name__)
+
+#: What the database raises when it cannot be reached (down, restarting, pool full).
+DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeout)
 
 MESSAGES: dict[int, tuple[str, str]] = {
     400: ("Something was wrong with that request", "Please go back and try again."),
@@ -57,6 +62,18 @@ def register_error_handlers(app: Flask) -> None:
         response = _page(status, title, message)
         if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
             response.headers["Allow"] = ", ".join(error.valid_methods)  # type: ignore[attr-defined]
+        return response
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeout)
+    def database_down(error: Exception) -> Response:
+        db.session.rollback()
+        # Render as signed out: loading the signed-in clinician needs the database too.
+        g._login_user = login_manager.anonymous_user()
+        log.warning("database unavailable: %s", type(error).__name__)
+        response = _page(503, *MESSAGES[503])
+        response.headers["Retry-After"] = "30"
         return response
 
     @app.errorhandler(Exception)

@@ -75,6 +75,16 @@ def empty_database_url(tmp_path: Path, postgres: PostgresDatabases | None) -> st
     return f"sqlite:///{tmp_path / 'empty.sqlite3'}"
 
 
+@pytest.fixture
+def server_database(empty_database_url: str) -> tuple[str, Flask]:
+    """A migrated database of its own, for tests that start real server processes."""
+    app = _make_app(empty_database_url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return empty_database_url, app
+
+
 @pytest.fixture(scope="session")
 def migrated(tmp_path_factory: pytest.TempPathFactory, postgres) -> str:
     """A database upgraded to head once: a SQLite file to copy, or a PostgreSQL URL."""

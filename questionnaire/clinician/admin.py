@@ -13,7 +13,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select, tuple_
+from sqlalchemy import false, select, tuple_
 
 from .. import audit, clock
 from ..auth import passwords, sessions
@@ -30,6 +30,8 @@ from .queue import Cursor, normalise_reference
 def audit_log() -> str:
     action = request.args.get("action") or None
     actor = (request.args.get("actor") or "").strip().lower()[:254]
+    if not actor.isprintable():
+        actor = ""  # control characters cannot be in an address; never send them on
     reference = (request.args.get("reference") or "").strip()[:40]
     statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if action in audit.ACTIONS:
@@ -37,7 +39,8 @@ def audit_log() -> str:
     if actor:
         statement = statement.where(AuditEvent.actor_email == actor)
     if reference:
-        statement = statement.where(AuditEvent.reference == normalise_reference(reference))
+        wanted = normalise_reference(reference)
+        statement = statement.where(AuditEvent.reference == wanted if wanted else false())
     after = Cursor.decode(request.args.get("after"))
     if after is not None:
         statement = statement.where(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, select, tuple_
+from sqlalchemy import Select, exists, false, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from ..models import STATUSES, Submission, SubmissionFlag
@@ -28,8 +28,8 @@ class Filters:
     status: str | None = None
     outcome: str | None = None
     flag: str | None = None
-    reference: str | None = None  # normalised KT-XXXX-XXXX, or the raw text if malformed
-    search: str = ""
+    reference: str | None = None  # normalised KT-XXXX-XXXX
+    search: str = ""  # as typed; when it is not a reference, nothing matches
 
     @classmethod
     def from_args(cls, args: Any) -> Filters:
@@ -53,11 +53,12 @@ class Filters:
         return ", ".join(f"{k}={v}" for k, v in self.as_args().items()) or "none"
 
 
-def normalise_reference(text: str) -> str:
-    """Accept ``kt-7f3k-9qxd``, ``7F3K9QXD`` or ``KT 7F3K 9QXD``."""
+def normalise_reference(text: str) -> str | None:
+    """``KT-7F3K-9QXD`` from ``kt-7f3k-9qxd``, ``7F3K9QXD`` or ``KT 7F3K 9QXD``; None if
+    the text cannot be a reference (so it never reaches the database)."""
     compact = re.sub(r"[\s\-]", "", text.upper())
     match = _REFERENCE.fullmatch(compact)
-    return f"KT-{match.group(1)}-{match.group(2)}" if match else text
+    return f"KT-{match.group(1)}-{match.group(2)}" if match else None
 
 
 def filtered(filters: Filters) -> Select[tuple[Submission]]:
@@ -75,6 +76,8 @@ def filtered(filters: Filters) -> Select[tuple[Submission]]:
         )
     if filters.reference:
         statement = statement.where(Submission.reference == filters.reference)
+    elif filters.search:
+        statement = statement.where(false())  # not a reference: nothing can match
     return statement
 
 

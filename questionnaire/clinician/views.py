@@ -26,7 +26,7 @@ from ..rules import FLAGS, OUTCOMES, PHQ9_BAND_LABELS
 from . import bp, page_size
 from .access import clinician_required
 from .detail import view_model
-from .queue import Cursor, Filters, page
+from .queue import Cursor, Filters, normalise_reference, page
 from .workflow import STATUS_LABELS, allowed_next
 
 
@@ -56,6 +56,8 @@ def queue() -> str:
 
 
 def _load(reference: str) -> Submission:
+    if normalise_reference(reference) != reference:
+        abort(404)
     submission = db.session.scalar(
         select(Submission)
         .where(Submission.reference == reference)

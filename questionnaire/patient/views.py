@@ -22,7 +22,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .. import clock, drafts, submissions
 from ..content import section
-from ..extensions import db
+from ..errors import DATABASE_DOWN
+from ..extensions import db, limiter
 from ..forms.screening import (
     FORMS_BY_STEP,
     PHQ9_ATTRIBUTION,
@@ -98,7 +99,9 @@ def begin() -> Response:
 # --- steps --------------------------------------------------------------------------
 
 
-def _render_step(form: StepForm, draft_answers: dict[str, Any], status: int) -> Response:
+def _render_step(
+    form: StepForm, draft_answers: dict[str, Any], status: int, *, unavailable: bool = False
+) -> Response:
     step_id = form.step_id
     index = STEP_IDS.index(step_id)
     change = request.args.get("change") == "1"
@@ -119,17 +122,60 @@ def _render_step(form: StepForm, draft_answers: dict[str, Any], status: int) -> 
         back_url=back_url,
         action_url=url_for(".step", step_id=step_id, change=1 if change else None),
         crisis=crisis,
+        unavailable=unavailable,
         phq9_items=PHQ9_ITEMS,
         phq9_attribution=PHQ9_ATTRIBUTION,
     )
-    return _no_store(make_response(html, status))
+    response = _no_store(make_response(html, status))
+    if unavailable:
+        response.headers["Retry-After"] = "30"
+    return response
+
+
+def _start_limit() -> str:
+    return current_app.config["SCREENING_START_RATE_LIMIT"]
+
+
+def _submit_limit() -> str:
+    return current_app.config["SUBMIT_RATE_LIMIT"]
+
+
+def _not_starting() -> bool:
+    return (request.view_args or {}).get("step_id") != "start"
 
 
 @bp.route("/screening/<step_id>", methods=["GET", "POST"])
+@limiter.limit(_start_limit, methods=["POST"], exempt_when=_not_starting)
 def step(step_id: str) -> Response:
     form_class = FORMS_BY_STEP.get(step_id)
     if form_class is None:
         abort(404)
+    if request.method == "GET":
+        return _show_step(form_class)
+    form = form_class()
+    try:
+        return _save_step(form)
+    except DATABASE_DOWN:
+        # Nothing typed on this page is lost: it comes back filled in, with a note.
+        db.session.rollback()
+        log.warning("database unavailable while saving a step")
+        return _render_step(form, {}, 503, unavailable=True)
+
+
+def _show_step(form_class: type[StepForm]) -> Response:
+    step_id = form_class.step_id
+    draft = drafts.find(_cookie_key(), clock.now())
+    if step_id != "start" and draft is None:
+        return _go("start")
+    if not drafts.may_open(draft, step_id):
+        return _go(drafts.first_unanswered(draft))
+    stored = draft.answers.get(step_id, {}) if draft else {}
+    form = form_class(formdata=None, data=stored)
+    return _render_step(form, drafts.flat_answers(draft), 200)
+
+
+def _save_step(form: StepForm) -> Response:
+    step_id = form.step_id
     now = clock.now()
     key = _cookie_key()
     draft = drafts.find(key, now)
@@ -137,15 +183,8 @@ def step(step_id: str) -> Response:
         return _go("start")
     if not drafts.may_open(draft, step_id):
         return _go(drafts.first_unanswered(draft))
-    flat = drafts.flat_answers(draft)
-
-    if request.method == "GET":
-        stored = draft.answers.get(step_id, {}) if draft else {}
-        return _render_step(form_class(formdata=None, data=stored), flat, 200)
-
-    form = form_class()
     if not form.validate():
-        return _render_step(form, flat, 422)
+        return _render_step(form, drafts.flat_answers(draft), 422)
     answers = form.answers()
 
     if step_id == "about" and answers["age"] < ADULT_AGE:
@@ -180,6 +219,7 @@ def _result_redirect(key: str) -> Response:
 
 
 @bp.route("/screening/check", methods=["GET", "POST"])
+@limiter.limit(_submit_limit, methods=["POST"])
 def check() -> Response:
     key = _cookie_key()
     draft = drafts.find(key, clock.now())

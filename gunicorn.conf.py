@@ -1,0 +1,29 @@
+"""gunicorn settings: `gunicorn -c gunicorn.conf.py wsgi:app`. Read from the environment."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+# A request that takes longer than this is stuck: the worker is replaced.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so that a slow leak can never grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# Refuse oversized request lines and headers before the app sees them.
+limit_request_line = 4094
+limit_request_fields = 100
+limit_request_field_size = 8190
+
+# Access log to stdout: method, path without the query string, status, size, time.
+# The logger also hides the token in result links (see questionnaire/serving.py).
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+logger_class = "questionnaire.serving.AccessLogger"
+# Only the local proxy may tell gunicorn about the original scheme and address.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

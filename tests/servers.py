@@ -1,0 +1,64 @@
+"""Real servers for tests that need several processes: gunicorn on a free port."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(database_url: str, *, workers: int, log: Path, **settings: str) -> Iterator[str]:
+    """Serve the app under gunicorn (production settings) and yield its base URL."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "APP_ENV": "production",
+        "SECRET_KEY": "test-secret-key-shared-by-every-worker-" + "x" * 24,
+        "DATABASE_URL": database_url,
+        "SESSION_COOKIE_SECURE": "false",  # plain HTTP on localhost
+        "WEB_CONCURRENCY": str(workers),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_LOG_LEVEL": "warning",
+        **settings,
+    }
+    with log.open("w") as out:
+        process = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
+            [str(GUNICORN), "-c", "gunicorn.conf.py", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if requests.get(base + "/healthz", timeout=1).status_code == 200:
+                        break
+                except requests.ConnectionError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not start:\n{log.read_text()}")
+                time.sleep(0.2)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=30)

@@ -1,0 +1,96 @@
+"""When the database cannot be reached: a calm 503, nothing typed is lost, and the app
+recovers by itself when the database returns."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
+
+from questionnaire.extensions import db
+from questionnaire.models import Draft, Submission
+
+from .helpers import EXAMPLE_1, steps_with, text
+
+
+@contextmanager
+def database_down(app) -> Iterator[None]:
+    """Every statement fails as it does when the server is unreachable."""
+    with app.app_context():
+        engine = db.engine
+
+    def refuse(conn, cursor, statement, parameters, context, executemany):
+        raise OperationalError(statement, parameters, ConnectionRefusedError("server down"))
+
+    event.listen(engine, "before_cursor_execute", refuse)
+    try:
+        yield
+    finally:
+        event.remove(engine, "before_cursor_execute", refuse)
+
+
+def test_a_step_posted_while_the_database_is_down_comes_back_filled_in(app, patient):
+    patient.answer_all(steps_with(), until="history")
+    history = {**EXAMPLE_1["history"], "antidepressants_tried": "2", "therapy": "current"}
+    with database_down(app):
+        response = patient.answer("history", history)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    page = html.unescape(text(response))
+    assert "<title>Error: Your depression and treatment so far" in page
+    assert "We could not save this page just now" in page
+    assert 'value="2" checked' in page and 'value="current" checked' in page
+    assert "Call or text 988" in page
+    assert "Traceback" not in page and "OperationalError" not in page
+    # the database is back: the same post goes through, nothing else needed
+    assert patient.answer("history", history).status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(Draft)).answers["history"]["therapy"] == "current"
+
+
+def test_the_crisis_panel_stays_when_saving_item_9_fails(app, patient):
+    patient.answer_all(steps_with(), until="phq9")
+    with database_down(app):
+        response = patient.answer("phq9", {**EXAMPLE_1["phq9"], "phq9_9": "2"})
+    assert response.status_code == 503
+    assert "data-crisis" in text(response)
+
+
+def test_pages_that_need_the_database_show_a_calm_503(app, patient):
+    patient.answer_all(steps_with(), until="health")
+    with database_down(app):
+        response = patient.client.get("/screening/health")
+    assert response.status_code == 503
+    page = html.unescape(text(response))
+    assert "<h1>Sorry, the service is not available right now</h1>" in page
+    assert "Your answers so far are saved" in page
+    assert "Call or text 988" in page
+    assert patient.client.get("/screening/health").status_code == 200
+
+
+def test_a_submit_while_the_database_is_down_loses_nothing(app, patient):
+    patient.answer_all(steps_with())
+    with database_down(app):
+        assert patient.submit().status_code == 503
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Draft)) == 1
+    assert patient.submit().status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Submission)) == 1
+
+
+def test_readiness_follows_the_database(app, client):
+    with database_down(app):
+        assert client.get("/readyz").status_code == 503
+        assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
+
+
+def test_the_clinician_area_shows_a_calm_503(app, signed_in):
+    with database_down(app):
+        response = signed_in.client.get("/clinician/")
+    assert response.status_code == 503
+    assert signed_in.client.get("/clinician/").status_code == 200
