@@ -7,6 +7,7 @@ import html
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
@@ -94,3 +95,32 @@ def test_the_clinician_area_shows_a_calm_503(app, signed_in):
         response = signed_in.client.get("/clinician/")
     assert response.status_code == 503
     assert signed_in.client.get("/clinician/").status_code == 200
+
+
+def test_recovers_after_postgresql_drops_every_connection(app, patient):
+    """A real outage on PostgreSQL: the server kills every connection of the app."""
+    from sqlalchemy import create_engine
+    from sqlalchemy import text as sql
+
+    from .conftest import ON_POSTGRESQL
+
+    if not ON_POSTGRESQL:
+        pytest.skip(
+            "needs PostgreSQL: set DATABASE_URL=postgresql://postgres@127.0.0.1:5432/"
+            "postgres to run it"
+        )
+    patient.answer_all(steps_with(), until="phq9")
+    with app.app_context():
+        url = db.engine.url
+    killer = create_engine(url, isolation_level="AUTOCOMMIT")
+    with killer.connect() as connection:
+        connection.execute(
+            sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    killer.dispose()
+    # the pool notices the dead connections and opens new ones: nothing for the person
+    assert patient.answer("phq9", EXAMPLE_1["phq9"]).status_code == 303
+    assert patient.client.get("/screening/health").status_code == 200
