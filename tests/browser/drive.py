@@ -1,0 +1,100 @@
+"""Driving the app in the browser: answering steps, signing in as a clinician."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pyotp
+from axe_playwright_python.sync_playwright import Axe
+
+from ..helpers import steps_with
+
+TEXT_FIELDS = {
+    "age",
+    "notes",
+    "medications_other",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+}
+
+#: Answers that lead to each outcome (changes to worked example 1).
+OUTCOME_CHANGES: dict[str, dict[str, dict[str, Any]]] = {
+    "discuss": {},
+    "urgent-support": {"phq9": {"phq9_9": "1"}},
+    "not-recommended": {"health": {"vascular": ["aneurysm"]}},
+    "other-options-first": {"history": {"antidepressants_tried": "1"}},
+    "evaluate-first": {
+        "health": {"blood_pressure": "not-controlled"},
+        "practical": {"ride_home": "no"},
+    },
+}
+
+_axe = Axe()
+_emails = itertools.count(1)
+
+
+def fill_step(page, data: dict[str, Any]) -> None:
+    for name, value in data.items():
+        if name in TEXT_FIELDS:
+            page.fill(f"[name='{name}']", str(value))
+        else:
+            for v in value if isinstance(value, list) else [value]:
+                page.check(f"input[name='{name}'][value='{v}']")
+
+
+def continue_(page) -> None:
+    with page.expect_navigation():
+        page.click("form[data-step] button[type=submit]")
+
+
+def answer_steps(page, base: str, changes: dict | None = None, until: str | None = None):
+    """A new screening (the browser forgets any earlier one), up to ``until``."""
+    page.context.clear_cookies()
+    page.goto(f"{base}/screening")
+    for step, data in steps_with(changes).items():
+        if step == until:
+            return
+        assert page.get_attribute("form[data-step]", "data-step") == step
+        fill_step(page, data)
+        continue_(page)
+
+
+def complete(page, base: str, changes: dict | None = None) -> str:
+    """A whole screening by mouse; returns the outcome shown."""
+    answer_steps(page, base, changes)
+    with page.expect_navigation():
+        page.click("text=Send my answers")
+    page.wait_for_selector("main[data-outcome]")
+    return page.get_attribute("main", "data-outcome")
+
+
+def violations(page) -> list[str]:
+    results = _axe.run(page)
+    found = results.response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(node["target"]) for node in v["nodes"][:5])
+        for v in found
+    ]
+
+
+def new_clinician(app, *, admin: bool = False) -> dict[str, Any]:
+    from ..staff import make_clinician
+
+    email = f"browser{next(_emails)}@clinic.example"
+    return make_clinician(app, email, role="admin" if admin else "clinician")
+
+
+def sign_in(page, base: str, account: dict[str, Any], *, stop_at_code: bool = False) -> None:
+    page.goto(f"{base}/clinician/sign-in")
+    page.fill("#email", account["email"])
+    page.fill("#password", account["password"])
+    page.click("form button[type=submit]")
+    page.wait_for_selector("#code")
+    if stop_at_code:
+        return
+    page.fill("#code", pyotp.TOTP(account["secret"]).now())
+    page.click("form[action='/clinician/code'] button[type=submit]")
+    page.wait_for_selector("table[data-queue], main p")

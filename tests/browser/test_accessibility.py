@@ -1,0 +1,107 @@
+"""axe-core finds no violations on any page a patient or clinician can reach."""
+
+from __future__ import annotations
+
+import pytest
+
+from ..helpers import STEPS, steps_with
+from ..staff import make_submission
+from .drive import (
+    OUTCOME_CHANGES,
+    answer_steps,
+    complete,
+    continue_,
+    new_clinician,
+    sign_in,
+    violations,
+)
+
+
+def test_landing_page(page, server):
+    page.goto(server.url + "/")
+    assert violations(page) == []
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_each_step_empty_and_with_its_errors(page, server, step):
+    answer_steps(page, server.url, until=step)
+    assert page.get_attribute("form[data-step]", "data-step") == step
+    assert violations(page) == [], "empty"
+    continue_(page)  # nothing answered
+    assert page.title().startswith("Error: ")
+    assert violations(page) == [], "with errors"
+
+
+def test_contact_step_with_every_error(page, server):
+    answer_steps(page, server.url, until="contact")
+    page.check("input[name='wants_contact'][value='yes']")
+    page.fill("#contact_phone", "call me")
+    continue_(page)
+    assert page.locator(".error-message").count() == 2
+    assert violations(page) == []
+
+
+def test_check_answers_page(page, server):
+    answer_steps(page, server.url)
+    assert page.get_attribute("form[data-step]", "data-step") == "check"
+    assert violations(page) == []
+
+
+@pytest.mark.parametrize("outcome", sorted(OUTCOME_CHANGES))
+def test_result_page_of_each_outcome(page, server, outcome):
+    assert complete(page, server.url, OUTCOME_CHANGES[outcome]) == outcome
+    assert violations(page) == []
+
+
+def test_adult_only_page(page, server):
+    answer_steps(
+        page,
+        server.url,
+        steps_with({"about": {"age": "16"}}) and {"about": {"age": "16"}},
+        until="history",
+    )
+    page.wait_for_selector("main[data-outcome='adult-only']")
+    assert violations(page) == []
+
+
+def test_error_pages(page, server):
+    page.goto(server.url + "/no-such-page")
+    assert violations(page) == []
+
+
+def test_clinician_sign_in_and_code_pages(page, server):
+    page.goto(server.url + "/clinician/sign-in")
+    assert violations(page) == []
+    page.click("form button[type=submit]")
+    assert page.title().startswith("Error: ")
+    assert violations(page) == []
+    account = new_clinician(server.app, admin=False)
+    account_without_app = {**account}
+    sign_in(page, server.url, account_without_app, stop_at_code=True)
+    assert violations(page) == []
+
+
+def test_enrolment_page(page, server):
+    from ..staff import make_clinician
+
+    account = make_clinician(server.app, "enrol@clinic.example", enrolled=False)
+    sign_in(page, server.url, account, stop_at_code=True)
+    assert page.locator("[data-totp-secret]").count() == 1
+    assert violations(page) == []
+
+
+def test_queue_submission_and_audit_pages(page, server):
+    reference = make_submission(server.app, phq9_9="2")
+    make_submission(server.app, vascular=["aneurysm"])
+    admin = new_clinician(server.app, admin=True)
+    sign_in(page, server.url, admin)
+    page.goto(server.url + "/clinician/")
+    assert violations(page) == [], "queue"
+    page.goto(f"{server.url}/clinician/submissions/{reference}")
+    assert violations(page) == [], "submission"
+    page.click("text=Add note")  # empty note: the page with its error
+    assert violations(page) == [], "submission with an error"
+    page.goto(server.url + "/clinician/audit")
+    assert violations(page) == [], "audit log"
+    page.goto(server.url + "/clinician/accounts")
+    assert violations(page) == [], "accounts"

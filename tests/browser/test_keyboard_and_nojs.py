@@ -1,0 +1,117 @@
+"""A whole screening with the keyboard only, and another with JavaScript turned off."""
+
+from __future__ import annotations
+
+from ..helpers import steps_with
+from .drive import TEXT_FIELDS, complete, continue_
+
+FOCUS_VISIBLE = """(el) => {
+  const style = getComputedStyle(el);
+  const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+  return outline || style.boxShadow !== 'none';
+}"""
+
+
+def is_focused(page, selector: str) -> bool:
+    return page.evaluate(
+        "(sel) => !!document.activeElement && document.activeElement.matches(sel)", selector
+    )
+
+
+def tab_to(page, selector: str, limit: int = 60) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if is_focused(page, selector):
+            assert page.evaluate(f"() => ({FOCUS_VISIBLE})(document.activeElement)"), (
+                f"focus is not visible on {selector}"
+            )
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def choose_radio(page, name: str, value: str) -> None:
+    values = page.eval_on_selector_all(
+        f"input[type=radio][name='{name}']", "els => els.map(e => e.value)"
+    )
+    tab_to(page, f"input[type=radio][name='{name}']")
+    current = page.evaluate("() => document.activeElement.value")
+    steps = values.index(value) - values.index(current)
+    if steps == 0:
+        page.keyboard.press("Space")
+    for _ in range(abs(steps)):
+        page.keyboard.press("ArrowDown" if steps > 0 else "ArrowUp")
+    assert page.is_checked(f"input[name='{name}'][value='{value}']")
+
+
+def answer_by_keyboard(page, data: dict) -> None:
+    for name, value in data.items():
+        if name in TEXT_FIELDS:
+            if value:
+                tab_to(page, f"[name='{name}']")
+                page.keyboard.type(str(value))
+        elif page.get_attribute(f"input[name='{name}']", "type") == "radio":
+            choose_radio(page, name, value)
+        else:
+            for v in value:
+                tab_to(page, f"input[name='{name}'][value='{v}']")
+                page.keyboard.press("Space")
+                assert page.is_checked(f"input[name='{name}'][value='{v}']")
+    tab_to(page, "form[data-step] button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_a_whole_screening_by_keyboard_only(page, server):
+    page.goto(server.url + "/")
+    tab_to(page, "a.button-start")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_selector("form[data-step='start']")
+
+    # an empty submit: focus lands on the error summary, which links to the field
+    tab_to(page, "form[data-step] button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_selector("[data-error-summary]")
+    assert is_focused(page, "[data-error-summary]")
+    page.keyboard.press("Tab")
+    assert is_focused(page, ".error-summary a[href='#understand_not_diagnosis']")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => location.hash") == "#understand_not_diagnosis"
+
+    for step, data in steps_with({"practical": {"notes": "Typed with the keyboard"}}).items():
+        assert page.get_attribute("form[data-step]", "data-step") == step
+        answer_by_keyboard(page, data)
+    assert page.get_attribute("form[data-step]", "data-step") == "check"
+    tab_to(page, "form[data-step='check'] button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_selector("main[data-outcome]")
+    assert page.get_attribute("main", "data-outcome") == "discuss"
+
+
+def test_skip_link_is_the_first_stop(page, server):
+    page.goto(server.url + "/screening/start")
+    page.keyboard.press("Tab")
+    assert is_focused(page, "a.skip-link")
+    assert (
+        page.evaluate(f"() => ({FOCUS_VISIBLE})(document.activeElement)")
+        or page.evaluate("() => getComputedStyle(document.activeElement).backgroundColor")
+        == "rgb(255, 221, 0)"
+    )
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => location.hash") == "#main"
+
+
+def test_a_whole_screening_without_javascript(browser, server):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(server.url + "/screening")
+        continue_(page)  # errors still show, as plain HTML
+        assert page.locator("[data-error-summary]").count() == 1
+        assert page.title().startswith("Error: ")
+        assert complete(page, server.url, {"phq9": {"phq9_9": "2"}}) == "urgent-support"
+        assert page.locator("[data-crisis]").count() == 1
+    finally:
+        context.close()

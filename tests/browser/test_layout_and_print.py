@@ -1,0 +1,152 @@
+"""Small screens, target sizes, printing, reading level and screenshots for people to see."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+
+import pytest
+import textstat
+from pypdf import PdfReader
+
+from ..helpers import STEPS
+from ..staff import make_submission
+from .drive import OUTCOME_CHANGES, answer_steps, complete, continue_, new_clinician, sign_in
+
+#: Interactive elements that are not links inside a sentence (WCAG 2.5.8 exempts those).
+SMALL_TARGETS = """() => {
+  const out = [];
+  const candidates = document.querySelectorAll(
+    'button, input:not([type=hidden]), select, textarea, a');
+  for (const el of candidates) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 && box.height === 0) continue;           // not shown
+    if (el.classList.contains('skip-link')) continue;            // off screen until focused
+    if (el.tagName === 'A') {
+      const parent = el.parentElement;
+      const inSentence = parent && parent.textContent.trim().length >
+        el.textContent.trim().length + 2;
+      if (inSentence) continue;                                  // inline exception
+    }
+    if (box.width < 24 || box.height < 24) {
+      out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} ` +
+               `"${el.textContent.trim().slice(0, 30)}" ${Math.round(box.width)}x` +
+               `${Math.round(box.height)}`);
+    }
+  }
+  return out;
+}"""
+
+
+WIDE_ELEMENTS = """() => [...document.querySelectorAll('body *')]
+  .filter(el => el.getBoundingClientRect().right > 321 && !el.closest('.table-wrap'))
+  .slice(0, 5).map(el => el.tagName + '.' + el.className + ' ' +
+                   Math.round(el.getBoundingClientRect().right))"""
+
+
+def fits(page) -> None:
+    page.wait_for_load_state("load")
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    wide = page.evaluate(WIDE_ELEMENTS)
+    assert width <= 320, f"{page.url} scrolls sideways: {width}px, {wide}"
+    assert page.evaluate(SMALL_TARGETS) == [], page.url
+
+
+@pytest.fixture
+def narrow(browser):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_patient_pages_fit_320_pixels(narrow, server):
+    narrow.goto(server.url + "/")
+    fits(narrow)
+    for step in STEPS:
+        answer_steps(narrow, server.url, until=step)
+        fits(narrow)
+        continue_(narrow)
+        fits(narrow)  # with its errors
+    answer_steps(narrow, server.url)
+    fits(narrow)  # check answers
+    for changes in OUTCOME_CHANGES.values():
+        complete(narrow, server.url, changes)
+        fits(narrow)
+
+
+def test_clinician_pages_fit_320_pixels(narrow, server):
+    reference = make_submission(server.app, phq9_9="1", notes="x" * 300)
+    admin = new_clinician(server.app, admin=True)
+    narrow.goto(server.url + "/clinician/sign-in")
+    fits(narrow)
+    sign_in(narrow, server.url, admin)
+    for path in (
+        "/clinician/",
+        f"/clinician/submissions/{reference}",
+        "/clinician/audit",
+        "/clinician/accounts",
+    ):
+        narrow.goto(server.url + path)
+        fits(narrow)
+
+
+def test_the_result_page_prints_as_a_summary(page, server):
+    complete(page, server.url, OUTCOME_CHANGES["evaluate-first"])
+    reference = page.inner_text(".reference-code")
+    pdf = page.pdf(format="A4")
+    words = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    words = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", words))  # "ﬁ" → "fi"
+    assert "Some of your answers need a professional's check first" in words
+    assert reference in words
+    assert "Your answers" in words and "Blood vessel problems" in words
+    assert "Please talk to a qualified healthcare professional" in words
+    for navigation in (
+        "Skip to main content",
+        "Ketamine therapy screening",
+        "If you need help now",
+    ):
+        assert navigation not in words
+
+
+PATIENT_WORDS = """() => {
+  const main = document.querySelector('main').cloneNode(true);
+  // sections are measured on their own; the answers repeat the fixed PHQ-9 wording
+  main.querySelectorAll('[data-section], .summary-list').forEach(el => el.remove());
+  return main.innerText;
+}"""
+
+
+@pytest.mark.parametrize("outcome", sorted(OUTCOME_CHANGES))
+def test_each_result_reads_at_about_grade_8(page, server, outcome):
+    complete(page, server.url, OUTCOME_CHANGES[outcome])
+    words = page.evaluate(PATIENT_WORDS)
+    grade = textstat.flesch_kincaid_grade(words)
+    assert grade <= 9.0, f"{outcome}: grade {grade}"
+
+
+def test_screenshots_for_people_to_look_at(browser, server, screenshots):
+    reference = make_submission(server.app, phq9_9="2")
+    admin = new_clinician(server.app, admin=True)
+    for width in (1280, 375):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+        page.goto(server.url + "/")
+        page.screenshot(path=screenshots / f"landing-{width}.png", full_page=True)
+        answer_steps(page, server.url, until="history")
+        continue_(page)
+        page.screenshot(path=screenshots / f"step-errors-{width}.png", full_page=True)
+        for outcome, changes in OUTCOME_CHANGES.items():
+            complete(page, server.url, changes)
+            page.screenshot(path=screenshots / f"result-{outcome}-{width}.png", full_page=True)
+        sign_in(page, server.url, admin)
+        page.goto(server.url + "/clinician/")
+        page.screenshot(path=screenshots / f"clinician-queue-{width}.png", full_page=True)
+        page.goto(f"{server.url}/clinician/submissions/{reference}")
+        page.screenshot(path=screenshots / f"clinician-submission-{width}.png", full_page=True)
+        context.close()
+        admin = new_clinician(server.app, admin=True)  # codes are used once
+    names = sorted(p.name for p in screenshots.glob("*.png"))
+    assert "landing-375.png" in names and "clinician-queue-1280.png" in names
+    assert len([n for n in names if n.startswith("result-")]) == 2 * len(OUTCOME_CHANGES)
