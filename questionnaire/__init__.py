@@ -102,18 +102,21 @@ def register_login(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from .clinician import bp as clinician_bp
+    from .interop import bp as interop_bp
     from .ops import bp as ops_bp
     from .patient import bp as patient_bp
 
     app.register_blueprint(ops_bp)
     app.register_blueprint(patient_bp)
     app.register_blueprint(clinician_bp)
+    app.register_blueprint(interop_bp)
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import clinician_cli
+    from .cli import clinician_cli, purge_command
 
     app.cli.add_command(clinician_cli)
+    app.cli.add_command(purge_command)
 
 
 def register_template_globals(app: Flask) -> None:

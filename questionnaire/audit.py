@@ -24,6 +24,8 @@ ACTIONS: dict[str, str] = {
     "account-created": "Account created",
     "account-disabled": "Account disabled",
     "audit-viewed": "Viewed the audit log",
+    "deleted-by-patient": "Deleted by the patient",
+    "purged": "Removed after the retention period",
 }
 
 
@@ -33,6 +35,7 @@ def record(
     actor: Clinician | None = None,
     actor_email: str | None = None,
     submission: Submission | None = None,
+    reference: str | None = None,
     detail: str = "",
 ) -> AuditEvent:
     """Add one audit row to the session (the caller commits with its change)."""
@@ -44,7 +47,7 @@ def record(
         actor_email=actor.email if actor else actor_email,
         action=action,
         submission_id=submission.id if submission else None,
-        reference=submission.reference if submission else None,
+        reference=submission.reference if submission else reference,
         detail=detail[:200],
         remote_addr=request.remote_addr if has_request_context() else None,
     )

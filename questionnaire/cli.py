@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from . import audit, clock
@@ -95,3 +95,21 @@ def reset_mfa(email: str) -> None:
     audit.record("mfa-reset", actor_email=CLI_ACTOR, detail=clinician.email)
     db.session.commit()
     click.echo(f"Second factor reset for {clinician.email}.")
+
+
+@click.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Remove expired drafts and submissions closed longer ago than RETENTION_DAYS."""
+    from flask import current_app
+
+    from .retention import purge
+
+    config = current_app.config
+    done = purge(clock.now(), config["RETENTION_DAYS"], config["CLINICIAN_SESSION_HOURS"])
+    click.echo(f"Removed {done.drafts} expired drafts.")
+    click.echo(
+        f"Removed {done.submissions} submissions closed more than "
+        f"{config['RETENTION_DAYS']} days ago."
+    )
+    click.echo(f"Removed {done.sessions} old clinician sessions.")

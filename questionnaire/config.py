@@ -108,6 +108,8 @@ def load(env: str | None = None) -> dict[str, Any]:
         "CLINIC_NAME": os.environ.get("CLINIC_NAME", "The clinic"),
         "CRISIS_CONTACTS": _crisis_contacts(),
         "DRAFT_TTL_DAYS": _int("DRAFT_TTL_DAYS", 7),
+        # Closed submissions are removed this many days after closing (flask purge).
+        "RETENTION_DAYS": _int("RETENTION_DAYS", 365),
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 256 * 1024),
         "SQLITE_BUSY_TIMEOUT_MS": _int("SQLITE_BUSY_TIMEOUT_MS", 5000),
         # Never put statement parameters (answers) into error messages or logs.

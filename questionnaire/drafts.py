@@ -85,3 +85,30 @@ def flat_answers(draft: Draft | None) -> dict[str, Any]:
 def shows_crisis(answers: Mapping[str, Any]) -> bool:
     """True once PHQ-9 item 9 has been answered 1, 2 or 3."""
     return answers.get("phq9_9") in CRISIS_VALUES
+
+
+# --- "Save and come back later" -----------------------------------------------------
+
+
+def issue_resume_token(draft: Draft) -> str:
+    """A fresh one-time link token; any earlier one stops working."""
+    token = secrets.token_urlsafe(32)
+    draft.resume_token_hash = hash_key(token)
+    return token
+
+
+def find_by_resume_token(token: str | None, now: datetime) -> Draft | None:
+    if not token or len(token) > 100:
+        return None
+    draft = db.session.scalar(select(Draft).where(Draft.resume_token_hash == hash_key(token)))
+    if draft is None or draft.expires_at <= now:
+        return None
+    return draft
+
+
+def take_over(draft: Draft) -> str:
+    """Move the draft to a new browser: a new cookie key, and the link is used up."""
+    key = new_key()
+    draft.key_hash = hash_key(key)
+    draft.resume_token_hash = None
+    return key

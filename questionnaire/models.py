@@ -72,6 +72,8 @@ class Draft(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # Hash of the one-time "come back later" link's token, when one has been given.
+    resume_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
 
 class Submission(db.Model):
@@ -85,6 +87,7 @@ class Submission(db.Model):
         Index("ix_submissions_queue", "priority", "created_at", "id"),
         Index("ix_submissions_status_queue", "status", "priority", "created_at", "id"),
         Index("ix_submissions_outcome_queue", "outcome", "priority", "created_at", "id"),
+        Index("ix_submissions_closed", "status", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -96,6 +99,8 @@ class Submission(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="new")
     outcome: Mapped[str] = mapped_column(String(32))
     priority: Mapped[int] = mapped_column(Integer, default=PRIORITY_NORMAL)
+    # When it was closed (None unless closed): retention counts from here.
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     assigned_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("clinicians.id", ondelete="SET NULL"), index=True
     )
@@ -119,9 +124,10 @@ class Submission(db.Model):
     )
     assigned_to: Mapped[Clinician | None] = relationship()
 
-    def set_status(self, status: str) -> None:
+    def set_status(self, status: str, now: datetime) -> None:
         self.status = status
         self.priority = priority_for(self.outcome, status)
+        self.closed_at = now if status == "closed" else None
 
 
 class SubmissionFlag(db.Model):

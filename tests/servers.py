@@ -48,13 +48,13 @@ def gunicorn(database_url: str, *, workers: int, log: Path, **settings: str) -> 
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 60
             while True:
                 try:
-                    if requests.get(base + "/healthz", timeout=1).status_code == 200:
+                    if requests.get(base + "/healthz", timeout=5).status_code == 200:
                         break
-                except requests.ConnectionError:
-                    pass
+                except requests.RequestException:
+                    pass  # still starting
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"gunicorn did not start:\n{log.read_text()}")
                 time.sleep(0.2)

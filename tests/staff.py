@@ -151,6 +151,6 @@ def make_submission(
         db.session.add(draft)
         db.session.flush()
         submission = submissions.create(draft, key, app.config["SECRET_KEY"], moment)
-        submission.set_status(status)
+        submission.set_status(status, moment)
         db.session.commit()
         return submission.reference

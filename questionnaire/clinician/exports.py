@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -16,9 +17,10 @@ from flask import Response, request, stream_with_context
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import audit, clock
+from .. import audit, clock, fhir
 from ..extensions import db
 from ..forms.screening import STEP_FORMS
+from ..interop import FHIR_JSON, canonical_url
 from ..models import Note, Submission
 from ..patient.summary import unbound
 from . import bp
@@ -127,6 +129,57 @@ def export_csv() -> Response:
         stream_with_context(_csv_lines(rows())),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="submissions-{stamp}.csv"'},
+    )
+
+
+@bp.get("/export.fhir.json")
+@clinician_required
+def export_fhir_bundle() -> Response:
+    """The filtered queue as a FHIR Bundle of QuestionnaireResponses, streamed."""
+    filters = Filters.from_args(request.args)
+    audit.record(
+        "exported",
+        actor=current_user.clinician,
+        detail=f"fhir bundle, filters: {filters.describe()}",
+    )
+    db.session.commit()
+    canonical = canonical_url()
+    statement = ordered(filtered(filters)).execution_options(yield_per=BATCH)
+    stamp = clock.now()
+    filename = f"submissions-{stamp:%Y%m%d-%H%M%S}.fhir.json"
+
+    def chunks() -> Iterator[str]:
+        yield (
+            '{"resourceType": "Bundle", "type": "collection", '
+            f'"timestamp": "{stamp.isoformat()}", "entry": ['
+        )
+        for index, submission in enumerate(db.session.scalars(statement)):
+            resource = fhir.questionnaire_response(submission, canonical)
+            entry = {
+                "fullUrl": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, submission.reference)}",
+                "resource": resource,
+            }
+            yield ("," if index else "") + json.dumps(entry, ensure_ascii=False)
+        yield "]}"
+
+    return Response(
+        stream_with_context(chunks()),
+        mimetype=FHIR_JSON,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.get("/submissions/<reference>/export.fhir.json")
+@clinician_required
+def export_fhir(reference: str) -> Response:
+    submission = _load(reference)
+    audit.record("exported", actor=current_user.clinician, submission=submission, detail="fhir")
+    body = fhir.dumps(fhir.questionnaire_response(submission, canonical_url()))
+    db.session.commit()
+    return Response(
+        body,
+        mimetype=FHIR_JSON,
+        headers={"Content-Disposition": f'attachment; filename="{submission.reference}.fhir.json"'},
     )
 
 

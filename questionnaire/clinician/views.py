@@ -126,7 +126,7 @@ def change_status(reference: str) -> Response:
     if not form.validate():
         return _render(submission, 422, status_form=form)
     before = submission.status
-    submission.set_status(form.status.data)
+    submission.set_status(form.status.data, clock.now())
     audit.record(
         "status-changed",
         actor=_me(),

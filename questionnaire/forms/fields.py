@@ -44,6 +44,16 @@ class QuestionField(Field):
     def hint(self) -> str:
         return str(self.description or "")
 
+    @property
+    def required(self) -> bool:
+        """Always required (conditional requirements are the form's ``conditional``)."""
+        return any(getattr(v, "marks_required", False) for v in self.validators)
+
+    @property
+    def max_chars(self) -> int | None:
+        limits = [v.max_chars for v in self.validators if hasattr(v, "max_chars")]
+        return min(limits) if limits else None
+
     def answer(self) -> Any:
         """The value to store, or None when nothing was given."""
         if self.data in (None, ""):

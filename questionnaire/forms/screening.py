@@ -6,7 +6,7 @@ The check-answers page, the clinician view and every export read labels from her
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -47,8 +47,38 @@ def _text(max_chars: int, thing: str) -> Text:
     )
 
 
-#: Field name → whether the field applies, given the step's other answers.
-Conditions = Mapping[str, Callable[[Mapping[str, Any]], bool]]
+@dataclass(frozen=True, slots=True)
+class When:
+    """One condition on another answer of the step (FHIR's enableWhen, in words)."""
+
+    question: str
+    operator: str  # "=" (equals, or ticked among a checkbox group's answers) or "!="
+    answer: str
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        given = answers.get(self.question)
+        if given is None:
+            return False
+        values = given if isinstance(given, list) else [given]
+        if self.operator == "=":
+            return self.answer in values
+        return self.answer not in values
+
+
+@dataclass(frozen=True, slots=True)
+class AskWhen:
+    """A field asked only when its conditions hold: all of them, or any one."""
+
+    conditions: tuple[When, ...]
+    behavior: str = "all"  # or "any"
+
+    def holds(self, answers: Mapping[str, Any]) -> bool:
+        results = (c.holds(answers) for c in self.conditions)
+        return any(results) if self.behavior == "any" else all(results)
+
+
+#: Field name → when the field is asked, given the step's other answers.
+Conditions = Mapping[str, AskWhen]
 
 
 class StepForm(FlaskForm):
@@ -63,7 +93,7 @@ class StepForm(FlaskForm):
     @classmethod
     def applies(cls, name: str, answers: Mapping[str, Any]) -> bool:
         condition = cls.conditional.get(name)
-        return condition is None or condition(answers)
+        return condition is None or condition.holds(answers)
 
     def questions(self) -> Iterator[QuestionField]:
         for field in self:
@@ -354,8 +384,8 @@ class Phq9Form(StepForm):
         summary_label="How difficult these problems have made things",
     )
     conditional: ClassVar[Conditions] = {
-        "phq9_difficulty": lambda answers: any(
-            answers.get(f"phq9_{i.number}") in ("1", "2", "3") for i in PHQ9_ITEMS
+        "phq9_difficulty": AskWhen(
+            tuple(When(f"phq9_{i.number}", "!=", "0") for i in PHQ9_ITEMS), behavior="any"
         )
     }
 
@@ -543,7 +573,7 @@ class MedicinesForm(StepForm):
         summary_label="Other medicines",
     )
     conditional: ClassVar[Conditions] = {
-        "medications_other": lambda answers: "other" in answers.get("medications", [])
+        "medications_other": AskWhen((When("medications", "=", "other"),))
     }
 
 
@@ -664,7 +694,7 @@ class ContactForm(StepForm):
         return valid
 
     conditional: ClassVar[Conditions] = {
-        name: (lambda answers: answers.get("wants_contact") == "yes") for name in CONTACT_FIELDS
+        name: AskWhen((When("wants_contact", "=", "yes"),)) for name in CONTACT_FIELDS
     }
 
 

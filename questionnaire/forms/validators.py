@@ -23,6 +23,8 @@ def _blank(value: Any) -> bool:
 class Select:
     """A radio answer that is present and one of the options."""
 
+    marks_required = True
+
     def __init__(self, message: str) -> None:
         self.message = message
 
@@ -48,6 +50,8 @@ class OptionalSelect:
 class SelectSome:
     """A checkbox group with at least one known option, and 'none' only on its own."""
 
+    marks_required = True
+
     def __init__(self, message: str, exclusive_message: str) -> None:
         self.message = message
         self.exclusive_message = exclusive_message
@@ -63,6 +67,8 @@ class SelectSome:
 class Ticked:
     """A single required checkbox with the value ``y``."""
 
+    marks_required = True
+
     def __init__(self, message: str) -> None:
         self.message = message
 
@@ -72,6 +78,8 @@ class Ticked:
 
 
 class WholeNumber:
+    marks_required = True
+
     def __init__(self, low: int, high: int, *, missing: str, invalid: str, out_of_range: str):
         self.low, self.high = low, high
         self.missing, self.invalid, self.out_of_range = missing, invalid, out_of_range

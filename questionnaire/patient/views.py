@@ -20,7 +20,7 @@ from flask import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import clock, drafts, submissions
+from .. import audit, clock, drafts, submissions
 from ..content import section
 from ..errors import DATABASE_DOWN
 from ..extensions import db, limiter
@@ -31,6 +31,7 @@ from ..forms.screening import (
     STEP_IDS,
     StepForm,
 )
+from ..models import Draft
 from ..rules import ADULT_AGE, FLAGS, OUTCOMES, PHQ9_BAND_LABELS, Flag, Level
 from . import bp
 from .summary import answer_groups
@@ -179,11 +180,14 @@ def _save_step(form: StepForm) -> Response:
     now = clock.now()
     key = _cookie_key()
     draft = drafts.find(key, now)
+    saving = "save_for_later" in request.form
     if step_id != "start" and draft is None:
         return _go("start")
     if not drafts.may_open(draft, step_id):
         return _go(drafts.first_unanswered(draft))
     if not form.validate():
+        if saving and draft is not None and key:
+            return _resume_link(draft, key, page_saved=False)
         return _render_step(form, drafts.flat_answers(draft), 422)
     answers = form.answers()
 
@@ -200,6 +204,8 @@ def _save_step(form: StepForm) -> Response:
     if draft is None:
         draft, new_key = drafts.start(now, _ttl())
     drafts.save_step(draft, step_id, answers, now, _ttl())
+    if saving:
+        return _resume_link(draft, new_key or key or "", page_saved=True)
     db.session.commit()
 
     following = STEP_IDS[STEP_IDS.index(step_id) + 1]
@@ -207,6 +213,47 @@ def _save_step(form: StepForm) -> Response:
         following = drafts.first_unanswered(draft)
     response = _go(following)
     _set_cookie(response, new_key or key or "", int(_ttl().total_seconds()))
+    return response
+
+
+def _resume_link(draft: Draft, key: str, *, page_saved: bool) -> Response:
+    """Show a one-time link to carry on later, on this or another device."""
+    token = drafts.issue_resume_token(draft)
+    db.session.commit()
+    html = render_template(
+        "patient/saved.html",
+        link=url_for(".resume", token=token, _external=True),
+        expires_at=draft.expires_at,
+        page_saved=page_saved,
+        crisis=drafts.shows_crisis(drafts.flat_answers(draft)),
+    )
+    response = _no_store(make_response(html))
+    response.headers["Referrer-Policy"] = "no-referrer"
+    _set_cookie(response, key, int(_ttl().total_seconds()))
+    return response
+
+
+def _link_not_working() -> Response:
+    html = render_template("patient/link_not_working.html")
+    return _no_store(make_response(html, 404))
+
+
+@bp.route("/screening/resume/<token>", methods=["GET", "POST"])
+def resume(token: str) -> Response:
+    """Continue a saved screening. Opening the link asks first, so that a link preview
+    (in a chat app, say) cannot use it up; the button moves the draft to this browser."""
+    draft = drafts.find_by_resume_token(token, clock.now())
+    if draft is None:
+        return _link_not_working()
+    if request.method == "GET":
+        html = render_template("patient/resume.html", token=token)
+        response = _no_store(make_response(html))
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+    key = drafts.take_over(draft)
+    db.session.commit()
+    response = _go(drafts.first_unanswered(draft))
+    _set_cookie(response, key, int(_ttl().total_seconds()))
     return response
 
 
@@ -274,6 +321,38 @@ def adult_only() -> Response:
     return _no_store(make_response(html))
 
 
+@bp.get("/privacy")
+def privacy() -> str:
+    return render_template(
+        "patient/privacy.html",
+        draft_days=current_app.config["DRAFT_TTL_DAYS"],
+        retention_days=current_app.config["RETENTION_DAYS"],
+    )
+
+
+@bp.route("/screening/result/<token>/delete", methods=["GET", "POST"])
+def delete_answers(token: str) -> Response:
+    """Delete a submission, after a confirmation step. Only the fact is audited."""
+    submission = submissions.by_token(token)
+    if submission is None:
+        abort(404)
+    if request.method == "GET":
+        html = render_template("patient/delete.html", submission=submission, token=token)
+        return _no_store(make_response(html))
+    reference = submission.reference
+    db.session.delete(submission)
+    audit.record("deleted-by-patient", reference=reference)
+    db.session.commit()
+    response = redirect(url_for(".deleted"), code=303)
+    _forget(response)
+    return response
+
+
+@bp.get("/screening/deleted")
+def deleted() -> str:
+    return render_template("patient/deleted.html")
+
+
 @bp.get("/screening/result/<token>")
 def result(token: str) -> Response:
     submission = submissions.by_token(token)
@@ -292,6 +371,7 @@ def result(token: str) -> Response:
     ]
     html = render_template(
         "patient/result.html",
+        token=token,
         submission=submission,
         outcome=OUTCOMES[submission.outcome],
         flags=[f for f in shown_flags if f.patient_visible],

@@ -105,3 +105,28 @@ def test_queue_submission_and_audit_pages(page, server):
     assert violations(page) == [], "audit log"
     page.goto(server.url + "/clinician/accounts")
     assert violations(page) == [], "accounts"
+
+
+def test_privacy_resume_and_delete_pages(page, server):
+    page.goto(server.url + "/privacy")
+    assert violations(page) == [], "privacy notice"
+    answer_steps(page, server.url, until="history")
+    page.click("button[name=save_for_later]")
+    page.wait_for_selector("#resume-link")
+    assert violations(page) == [], "resume link"
+    link = page.input_value("#resume-link")
+    page.context.clear_cookies()
+    page.goto(link)
+    assert violations(page) == [], "resume confirmation"
+    page.click("text=Continue my screening")
+    page.wait_for_selector("form[data-step='history']")
+    page.goto(link)
+    assert page.inner_text("h1") == "This link does not work"
+    assert violations(page) == [], "link not working"
+    complete(page, server.url)
+    page.click("text=delete your answers")
+    assert violations(page) == [], "delete confirmation"
+    page.click("text=Yes, delete my answers")
+    page.wait_for_selector("h1")
+    assert page.inner_text("h1") == "Your answers have been deleted"
+    assert violations(page) == [], "deleted"

@@ -64,6 +64,12 @@ def narrow(browser):
 def test_patient_pages_fit_320_pixels(narrow, server):
     narrow.goto(server.url + "/")
     fits(narrow)
+    narrow.goto(server.url + "/privacy")
+    fits(narrow)
+    answer_steps(narrow, server.url, until="about")
+    narrow.click("button[name=save_for_later]")
+    narrow.wait_for_selector("#resume-link")
+    fits(narrow)
     for step in STEPS:
         answer_steps(narrow, server.url, until=step)
         fits(narrow)
