@@ -113,3 +113,27 @@ def purge_command() -> None:
         f"{config['RETENTION_DAYS']} days ago."
     )
     click.echo(f"Removed {done.sessions} old clinician sessions.")
+
+
+demo_cli = AppGroup("demo", help="Demo data for trying the app and for benchmarks.")
+
+
+@demo_cli.command("seed")
+@click.option(
+    "--submissions",
+    "count",
+    type=click.IntRange(1, 5_000_000),
+    default=1000,
+    show_default=True,
+    help="How many submissions to add.",
+)
+@click.option("--seed", "seed_value", type=int, default=None, help="Repeatable randomness.")
+def seed_command(count: int, seed_value: int | None) -> None:
+    """Add realistic submissions (every outcome and flag, two years, notes)."""
+    import time
+
+    from .demo import seed
+
+    started = time.perf_counter()
+    made = seed(count, clock.now(), seed_value)
+    click.echo(f"Added {made} submissions in {time.perf_counter() - started:.1f} s.")

@@ -11,9 +11,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fhir.resources.R4B.questionnaire import Questionnaire
-from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
-
 from .forms.fields import ChoiceMixin, QuestionField
 from .forms.screening import (
     PHQ9_ANSWER_LOINC,
@@ -152,7 +149,7 @@ def questionnaire(canonical_url: str) -> dict[str, Any]:
         "subjectType": ["Patient"],
         "item": groups,
     }
-    return _checked(Questionnaire, resource)
+    return _checked("Questionnaire", resource)
 
 
 def _answers(field: QuestionField, value: Any) -> list[dict[str, Any]]:
@@ -193,12 +190,17 @@ def questionnaire_response(submission: Submission, canonical_url: str) -> dict[s
         "authored": submission.created_at.isoformat(),
         "item": groups,
     }
-    return _checked(QuestionnaireResponse, resource)
+    return _checked("QuestionnaireResponse", resource)
 
 
-def _checked(model: Any, resource: dict[str, Any]) -> dict[str, Any]:
-    """Validate against the FHIR model; raises if the resource is not valid FHIR."""
-    model.model_validate(resource)
+def _checked(resource_type: str, resource: dict[str, Any]) -> dict[str, Any]:
+    """Validate against the FHIR model; raises if the resource is not valid FHIR.
+
+    The models are imported on first use: they are large, and most requests never
+    need them."""
+    from fhir.resources.R4B import get_fhir_model_class
+
+    get_fhir_model_class(resource_type).model_validate(resource)
     return resource
 
 

@@ -1,0 +1,204 @@
+"""Demo data: realistic submissions in bulk, for trying the clinician area and for the
+benchmark. ``flask --app wsgi demo seed --submissions N``.
+
+Answers are drawn so that every outcome and every flag turns up; times are spread over
+the last two years; older submissions are more often closed; some have notes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import secrets
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, select
+
+from .extensions import db
+from .forms.screening import QUESTIONNAIRE_VERSION
+from .models import Clinician, Note, Submission, SubmissionFlag, priority_for
+from .rules import RULES_VERSION, Level, assess
+from .submissions import REFERENCE_ALPHABET
+
+BATCH = 5000
+NOTES = (
+    "Called, no answer. Will try again tomorrow.",
+    "Spoke with the patient. Booked an evaluation with the psychiatrist.",
+    "Asked the GP for the medication history.",
+    "Patient prefers contact by email.",
+)
+
+
+def _pick(rng: random.Random, common: str, rare: list[str], p_rare: float) -> str:
+    return rng.choice(rare) if rng.random() < p_rare else common
+
+
+def _some(rng: random.Random, options: list[str], p_any: float) -> list[str]:
+    if rng.random() >= p_any:
+        return ["none"]
+    chosen = {rng.choice(options)}
+    if rng.random() < 0.2:
+        chosen.add(rng.choice(options))
+    return [o for o in options if o in chosen]
+
+
+def random_answers(rng: random.Random) -> dict[str, Any]:
+    """One complete, valid set of answers; rare answers are rare but all appear."""
+    phq = [rng.choices("0123", weights=(2, 3, 3, 2))[0] for _ in range(8)]
+    phq.append(rng.choices("0123", weights=(88, 7, 3, 2))[0])
+    answers: dict[str, Any] = {
+        "understand_not_diagnosis": ["y"],
+        "consent_store": ["y"],
+        "age": rng.randint(18, 85),
+        "pregnancy": _pick(rng, "no", ["yes", "not-applicable", "prefer-not-to-say"], 0.3),
+        "diagnosed": _pick(rng, "yes", ["no", "not-sure"], 0.15),
+        "episode_length": rng.choice(
+            ["under-6-months", "6-to-12-months", "1-to-2-years", "over-2-years"]
+        ),
+        "antidepressants_tried": rng.choices(
+            ["0", "1", "2", "3-or-more", "not-sure"], weights=(5, 10, 30, 50, 5)
+        )[0],
+        "therapy": rng.choice(["current", "past", "never"]),
+        "other_treatments": _some(rng, ["ect", "tms", "ketamine"], 0.2),
+        **{f"phq9_{i}": v for i, v in enumerate(phq, start=1)},
+        "blood_pressure": _pick(rng, "no", ["controlled", "not-controlled", "not-sure"], 0.25),
+        "vascular": _some(rng, ["aneurysm", "avm", "brain-bleed"], 0.04),
+        "heart_brain": _some(rng, ["recent-heart", "stroke", "head-pressure", "seizures"], 0.08),
+        "mental_health": _some(rng, ["psychosis", "mania"], 0.1),
+        "substance_use": _pick(rng, "no", ["past", "current", "prefer-not-to-say"], 0.2),
+        "other_conditions": _some(rng, ["liver", "glaucoma", "bladder", "lung"], 0.1),
+        "ketamine_reaction": _pick(
+            rng, "never-had", ["no-problems", "bad-reaction", "allergic"], 0.1
+        ),
+        "medications": _some(
+            rng,
+            [
+                "antidepressant",
+                "maoi",
+                "benzodiazepine",
+                "stimulant",
+                "lamotrigine",
+                "opioid",
+                "other",
+            ],
+            0.8,
+        ),
+        "ride_home": _pick(rng, "yes", ["no", "not-sure"], 0.2),
+        "insurance": _pick(rng, "yes", ["no", "not-sure"], 0.3),
+        "format_interest": rng.choice(["iv", "nasal-spray", "not-sure"]),
+        "wants_contact": _pick(rng, "yes", ["no"], 0.4),
+    }
+    if any(v != "0" for v in phq):
+        answers["phq9_difficulty"] = rng.choice(["not-difficult", "somewhat", "very", "extremely"])
+    if "other" in answers["medications"]:
+        answers["medications_other"] = "Levothyroxine 50 micrograms"
+    if answers["wants_contact"] == "yes":
+        answers["contact_name"] = rng.choice(["Sam Lee", "Alex Kim", "Jordan Diaz"])
+        answers["contact_email"] = f"person{rng.randint(1, 99999)}@example.com"
+        answers["contact_time"] = rng.choice(["morning", "afternoon", "evening", "any"])
+    if rng.random() < 0.2:
+        answers["notes"] = "I would like to know more about the nasal spray."
+    return answers
+
+
+def _status(rng: random.Random, age_days: float) -> str:
+    if age_days > 60:
+        return rng.choices(["closed", "contacted", "in-review", "new"], (80, 10, 5, 5))[0]
+    return rng.choices(["new", "in-review", "contacted", "closed"], (50, 25, 15, 10))[0]
+
+
+def _references(count: int, taken: set[str], rng: random.Random) -> Iterator[str]:
+    made = 0
+    while made < count:
+        chars = "".join(rng.choice(REFERENCE_ALPHABET) for _ in range(8))
+        reference = f"KT-{chars[:4]}-{chars[4:]}"
+        if reference not in taken:
+            taken.add(reference)
+            made += 1
+            yield reference
+
+
+def seed(count: int, now: datetime, seed_value: int | None = None) -> int:
+    """Insert ``count`` submissions in bulk; returns how many were made."""
+    # Demo data only: a seeded generator makes runs repeatable (nothing secret is drawn).
+    seed_value = seed_value if seed_value is not None else secrets.randbits(32)
+    rng = random.Random(seed_value)  # noqa: S311  # nosec B311
+    taken = set(db.session.scalars(select(Submission.reference)))
+    next_id = (db.session.scalar(select(func.max(Submission.id))) or 0) + 1
+    clinician_ids = list(db.session.scalars(select(Clinician.id).where(Clinician.active)))
+    references = _references(count, taken, rng)
+    two_years = timedelta(days=730).total_seconds()
+    made = 0
+    while made < count:
+        rows, flags, notes = [], [], []
+        for _ in range(min(BATCH, count - made)):
+            answers = random_answers(rng)
+            assessment = assess(answers)
+            age = rng.random() ** 1.5 * two_years  # more recent ones than old ones
+            created = now - timedelta(seconds=age)
+            status = _status(rng, age / 86400)
+            row_id = next_id + made
+            rows.append(
+                {
+                    "id": row_id,
+                    "reference": next(references),
+                    "result_token_hash": hashlib.sha256(secrets.token_bytes(16)).hexdigest(),
+                    "draft_key_hash": hashlib.sha256(secrets.token_bytes(16)).hexdigest(),
+                    "created_at": created,
+                    "status": status,
+                    "closed_at": created + timedelta(days=rng.randint(1, 30))
+                    if status == "closed"
+                    else None,
+                    "outcome": assessment.outcome,
+                    "priority": priority_for(assessment.outcome, status),
+                    "assigned_to_id": rng.choice(clinician_ids)
+                    if clinician_ids and status != "new"
+                    else None,
+                    "phq9_total": assessment.phq9_total,
+                    "phq9_band": assessment.phq9_band,
+                    "contraindication_count": assessment.count(Level.CONTRAINDICATION),
+                    "precaution_count": assessment.count(Level.PRECAUTION),
+                    "answers": answers,
+                    "assessment": assessment.to_dict(),
+                    "rules_version": RULES_VERSION,
+                    "questionnaire_version": QUESTIONNAIRE_VERSION,
+                }
+            )
+            flags += [
+                {"submission_id": row_id, "flag_id": f, "level": assessment.level(f).value}
+                for f in assessment.flags
+            ]
+            if status != "new" and rng.random() < 0.3:
+                notes.append(
+                    {
+                        "submission_id": row_id,
+                        "body": rng.choice(NOTES),
+                        "author_id": rng.choice(clinician_ids) if clinician_ids else None,
+                        "created_at": created + timedelta(hours=rng.randint(1, 72)),
+                    }
+                )
+            made += 1
+        db.session.execute(insert(Submission), rows)
+        if flags:
+            db.session.execute(insert(SubmissionFlag), flags)
+        if notes:
+            db.session.execute(insert(Note), notes)
+        db.session.commit()
+    _fix_sequence()
+    return made
+
+
+def _fix_sequence() -> None:
+    """On PostgreSQL, move the id sequence past the ids given explicitly."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(
+            select(
+                func.setval(
+                    func.pg_get_serial_sequence("submissions", "id"),
+                    func.coalesce(func.max(Submission.id), 1),
+                )
+            )
+        )
+        db.session.commit()

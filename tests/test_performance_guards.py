@@ -1,0 +1,96 @@
+"""Guards for speed that do not depend on the machine: demo data in bulk, and a fixed
+number of queries per page (no N+1), whatever the number of rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, func, select
+
+from questionnaire import clock
+from questionnaire.extensions import db
+from questionnaire.models import Note, Submission, SubmissionFlag
+from questionnaire.rules import FLAGS, OUTCOMES
+
+from .staff import make_submission
+
+
+@contextmanager
+def counted(app) -> Iterator[list[str]]:
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def seed(app, count: int) -> None:
+    from questionnaire.demo import seed as demo_seed
+
+    with app.app_context():
+        demo_seed(count, clock.now(), seed_value=7)
+
+
+def test_demo_seed_covers_every_outcome_and_flag(app):
+    result = app.test_cli_runner().invoke(
+        args=["demo", "seed", "--submissions", "3000", "--seed", "3"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Added 3000 submissions in ")
+    with app.app_context():
+        outcomes = set(db.session.scalars(select(Submission.outcome).distinct()))
+        flags = set(db.session.scalars(select(SubmissionFlag.flag_id).distinct()))
+        statuses = set(db.session.scalars(select(Submission.status).distinct()))
+        oldest, newest = db.session.execute(
+            select(func.min(Submission.created_at), func.max(Submission.created_at))
+        ).one()
+        references = db.session.scalar(select(func.count(Submission.reference.distinct())))
+        notes = db.session.scalar(select(func.count()).select_from(Note))
+    assert outcomes == set(OUTCOMES) - {"adult-only"}  # minors are never stored
+    assert flags == set(FLAGS)
+    assert statuses == {"new", "in-review", "contacted", "closed"}
+    assert (newest - oldest).days > 600
+    assert references == 3000 and notes > 0
+
+
+def test_seeding_twice_adds_more(app):
+    seed(app, 50)
+    seed(app, 50)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Submission)) == 100
+
+
+def test_the_queue_costs_the_same_queries_for_few_or_many_rows(app, signed_in, clock):
+    seed(app, 3)
+    clock.advance(seconds=1)  # so that each request moves the idle timeout on alike
+    with counted(app) as few:
+        assert signed_in.client.get("/clinician/").status_code == 200
+    seed(app, 200)
+    clock.advance(seconds=1)
+    with counted(app) as many:
+        assert signed_in.client.get("/clinician/?status=closed").status_code == 200
+    assert len(few) == len(many), "\n".join(s[:80] for s in [*few, "--", *many])
+    assert len(many) <= 8, many
+
+
+def test_the_submission_page_costs_the_same_queries_for_few_or_many_notes(app, signed_in, clock):
+    reference = make_submission(app)
+    clock.advance(seconds=1)
+    with counted(app) as one:
+        signed_in.post(f"/clinician/submissions/{reference}/notes", {"body": "first"})
+        assert signed_in.client.get(f"/clinician/submissions/{reference}").status_code == 200
+    for n in range(10):
+        signed_in.post(f"/clinician/submissions/{reference}/notes", {"body": f"note {n}"})
+    clock.advance(seconds=1)
+    with counted(app) as eleven:
+        signed_in.post(f"/clinician/submissions/{reference}/notes", {"body": "last"})
+        assert signed_in.client.get(f"/clinician/submissions/{reference}").status_code == 200
+    assert len(one) == len(eleven), "\n".join(s[:80] for s in [*one, "--", *eleven])
