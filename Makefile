@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export APP_ENV ?= development
 
-.PHONY: install run test lint format db-upgrade
+.PHONY: install run test lint format db-upgrade bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,3 +34,7 @@ format: $(STAMP)
 
 db-upgrade: $(STAMP)
 	$(BIN)/flask --app wsgi db upgrade
+
+## bench: start the app under gunicorn, seed 100,000 submissions, measure, print a table
+bench: $(STAMP)
+	$(BIN)/python bench/run.py

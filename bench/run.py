@@ -203,10 +203,14 @@ def rss_mb(pid: int) -> float:
 # --- load -----------------------------------------------------------------------
 
 
-def screening(base: str, timings: dict[str, list[float]]) -> None:
+def screening(base: str, timings: dict[str, list[float]], think: float = 0.0) -> None:
+    """One complete screening; ``think`` seconds pass before each request, as a
+    (very quick) person reads and answers the page."""
     with requests.Session() as browser:
 
         def timed(kind: str, method: str, url: str, **kw) -> requests.Response:
+            if think:
+                time.sleep(think)
             started = time.perf_counter()
             response = browser.request(method, url, allow_redirects=False, timeout=30, **kw)
             timings[kind].append((time.perf_counter() - started) * 1000)
@@ -249,11 +253,12 @@ def run_users(users: int, seconds: float, task) -> tuple[int, float]:
     return done[0], time.perf_counter() - started
 
 
-def patient_load(base: str, users: int, seconds: float) -> dict:
+def patient_load(base: str, users: int, seconds: float, think: float = 0.0) -> dict:
     timings: dict[str, list[float]] = defaultdict(list)
-    count, elapsed = run_users(users, seconds, lambda: screening(base, timings))
+    count, elapsed = run_users(users, seconds, lambda: screening(base, timings, think))
     return {
         "users": users,
+        "think_s": think,
         "screenings": count,
         "screenings_per_s": count / elapsed,
         "errors_5xx": len(timings["errors"]),
@@ -306,6 +311,8 @@ def queue_latency(browser: requests.Session, base: str, rounds: int) -> dict:
     }
     results = {}
     for name, url in pages.items():
+        for _ in range(10):  # warm up caches first
+            browser.get(url, timeout=30)
         timings = []
         for _ in range(rounds):
             started = time.perf_counter()
@@ -384,6 +391,24 @@ def page_weights(base: str) -> dict:
 # --- report ---------------------------------------------------------------------
 
 
+def _flow_lines(title: str, p: dict) -> list[str]:
+    lines = [
+        f"{title}, {p['users']} users"
+        + (
+            f" pausing {p['think_s']} s before each request"
+            if p["think_s"]
+            else ", no pauses (saturating)"
+        )
+        + f": {p['screenings_per_s']:.1f} screenings/s "
+        f"({p['screenings']} complete, {p['errors_5xx']} errors)",
+        f"  {'request':<14}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}",
+    ]
+    for kind in ("step page", "step submit", "check page", "submit", "result page"):
+        s = p[kind]
+        lines.append(f"  {kind:<14}{s['p50_ms']:>9.1f}{s['p95_ms']:>9.1f}{s['p99_ms']:>9.1f}")
+    return lines
+
+
 def table(results: dict) -> str:
     p, h = results["patient_flow"], results["healthz"]
     lines = [
@@ -391,13 +416,10 @@ def table(results: dict) -> str:
         f"{results['settings']['workers']} gunicorn workers, "
         f"{results['settings']['database']} database",
         "",
-        f"Patient flow, {p['users']} users: {p['screenings_per_s']:.1f} screenings/s "
-        f"({p['screenings']} complete, {p['errors_5xx']} errors)",
-        f"  {'request':<14}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}",
+        *_flow_lines("Patient flow", results["patient_flow_paced"]),
+        "",
+        *_flow_lines("Patient flow", p),
     ]
-    for kind in ("step page", "step submit", "check page", "submit", "result page"):
-        s = p[kind]
-        lines.append(f"  {kind:<14}{s['p50_ms']:>9.1f}{s['p95_ms']:>9.1f}{s['p99_ms']:>9.1f}")
     lines += [
         f"/healthz, {h['users']} users: {h['requests_per_s']:.0f} req/s, "
         f"p50 {h['p50_ms']:.1f} ms, p95 {h['p95_ms']:.1f} ms",
@@ -431,10 +453,13 @@ def table(results: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=20)
+    parser.add_argument(
+        "--think", type=float, default=0.5, help="seconds a paced user waits before each request"
+    )
     parser.add_argument("--duration", type=float, default=15, help="seconds per load test")
     parser.add_argument("--submissions", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--rounds", type=int, default=100, help="requests per queue page")
+    parser.add_argument("--rounds", type=int, default=200, help="requests per queue page")
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
     args = parser.parse_args()
@@ -461,7 +486,11 @@ def main() -> None:
         },
     }
     try:
-        print("Patient flow ...", flush=True)
+        print("Patient flow, paced ...", flush=True)
+        results["patient_flow_paced"] = patient_load(
+            server.url, args.users, max(args.duration, 20), args.think
+        )
+        print("Patient flow, saturating ...", flush=True)
         results["patient_flow"] = patient_load(server.url, args.users, args.duration)
         print("/healthz ...", flush=True)
         results["healthz"] = healthz_load(server.url, args.users, args.duration)
@@ -472,7 +501,11 @@ def main() -> None:
         browser = clinician_session(server.url, account)
         print("Queue at 1,000 submissions ...", flush=True)
         small = queue_latency(browser, server.url, args.rounds)
-        total_now = 1000 + results["patient_flow"]["screenings"]
+        total_now = (
+            1000
+            + results["patient_flow"]["screenings"]
+            + results["patient_flow_paced"]["screenings"]
+        )
         to_add = max(0, args.submissions - total_now)
         print(f"Seeding {to_add:,} more submissions ...", flush=True)
         results["seed_seconds"] = app.seed(to_add) if to_add else 0.0
