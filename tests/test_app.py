@@ -133,3 +133,15 @@ def test_too_large_a_body_gets_413(patient):
     response = patient.client.post("/screening/start", data={"notes": "x" * 300_000})
     assert response.status_code == 413
     assert "That was too much to send" in text(response)
+
+
+def test_every_setting_is_listed_in_env_example():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    source = (root / "questionnaire" / "config.py").read_text()
+    read = set(re.findall(r'(?:environ\.get|_int|_bool)\(\s*"([A-Z_]+)"', source))
+    example = (root / ".env.example").read_text()
+    listed = set(re.findall(r"^#?\s*([A-Z_]+)=", example, flags=re.M))
+    assert read - listed == set()

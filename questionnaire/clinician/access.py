@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, redirect, url_for
+from flask import Response, abort, redirect, url_for
 from flask_login import current_user
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -23,43 +23,31 @@ def public(view: F) -> F:
     return _mark(view, "public")
 
 
-def password_done(view: F) -> F:
-    """Past the password, maybe not yet the second factor (the code page)."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated:
-            return redirect(url_for("clinician.sign_in"))
-        return view(*args, **kwargs)
-
-    return _mark(wrapped, "password")  # type: ignore[return-value]
+def _refusal(*, needs_code: bool, needs_admin: bool) -> Response | None:
+    if not current_user.is_authenticated:
+        return redirect(url_for("clinician.sign_in"))
+    if needs_code and not current_user.second_factor_done:
+        return redirect(url_for("clinician.code"))
+    if needs_admin and not current_user.is_admin:
+        abort(403)
+    return None
 
 
-def clinician_required(view: F) -> F:
-    """Signed in with both factors."""
+def _guard(access: str, *, needs_code: bool, needs_admin: bool) -> Callable[[F], F]:
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            refusal = _refusal(needs_code=needs_code, needs_admin=needs_admin)
+            return refusal if refusal is not None else view(*args, **kwargs)
 
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated:
-            return redirect(url_for("clinician.sign_in"))
-        if not current_user.second_factor_done:
-            return redirect(url_for("clinician.code"))
-        return view(*args, **kwargs)
+        return _mark(wrapped, access)  # type: ignore[arg-type]
 
-    return _mark(wrapped, "clinician")  # type: ignore[return-value]
+    return decorator
 
 
-def admin_required(view: F) -> F:
-    """Signed in with both factors, as an admin."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated:
-            return redirect(url_for("clinician.sign_in"))
-        if not current_user.second_factor_done:
-            return redirect(url_for("clinician.code"))
-        if not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return _mark(wrapped, "admin")  # type: ignore[return-value]
+#: Past the password, maybe not yet the second factor (the code page, signing out).
+password_done = _guard("password", needs_code=False, needs_admin=False)
+#: Signed in with both factors.
+clinician_required = _guard("clinician", needs_code=True, needs_admin=False)
+#: Signed in with both factors, as an admin.
+admin_required = _guard("admin", needs_code=True, needs_admin=True)
