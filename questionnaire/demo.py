@@ -17,10 +17,8 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from .extensions import db
-from .forms.screening import QUESTIONNAIRE_VERSION
-from .models import Clinician, Note, Submission, SubmissionFlag, priority_for
-from .rules import RULES_VERSION, Level, assess
-from .submissions import REFERENCE_ALPHABET
+from .models import Clinician, Note, Submission, SubmissionFlag
+from .submissions import REFERENCE_ALPHABET, assessed
 
 BATCH = 5000
 NOTES = (
@@ -134,36 +132,25 @@ def seed(count: int, now: datetime, seed_value: int | None = None) -> int:
     while made < count:
         rows, flags, notes = [], [], []
         for _ in range(min(BATCH, count - made)):
-            answers = random_answers(rng)
-            assessment = assess(answers)
             age = rng.random() ** 1.5 * two_years  # more recent ones than old ones
             created = now - timedelta(seconds=age)
             status = _status(rng, age / 86400)
+            columns, assessment = assessed(random_answers(rng), status)
             row_id = next_id + made
             rows.append(
                 {
+                    **columns,
                     "id": row_id,
                     "reference": next(references),
                     "result_token_hash": hashlib.sha256(secrets.token_bytes(16)).hexdigest(),
                     "draft_key_hash": hashlib.sha256(secrets.token_bytes(16)).hexdigest(),
                     "created_at": created,
-                    "status": status,
                     "closed_at": created + timedelta(days=rng.randint(1, 30))
                     if status == "closed"
                     else None,
-                    "outcome": assessment.outcome,
-                    "priority": priority_for(assessment.outcome, status),
                     "assigned_to_id": rng.choice(clinician_ids)
                     if clinician_ids and status != "new"
                     else None,
-                    "phq9_total": assessment.phq9_total,
-                    "phq9_band": assessment.phq9_band,
-                    "contraindication_count": assessment.count(Level.CONTRAINDICATION),
-                    "precaution_count": assessment.count(Level.PRECAUTION),
-                    "answers": answers,
-                    "assessment": assessment.to_dict(),
-                    "rules_version": RULES_VERSION,
-                    "questionnaire_version": QUESTIONNAIRE_VERSION,
                 }
             )
             flags += [

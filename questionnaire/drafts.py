@@ -20,7 +20,6 @@ from .forms.screening import STEP_FORMS, STEP_IDS
 from .models import Draft
 
 COOKIE_NAME = "ks_draft"
-CRISIS_VALUES = frozenset({"1", "2", "3"})
 
 
 def new_key() -> str:
@@ -80,11 +79,6 @@ def flat_answers(draft: Draft | None) -> dict[str, Any]:
     for form in STEP_FORMS:
         flat.update(draft.answers.get(form.step_id, {}))
     return flat
-
-
-def shows_crisis(answers: Mapping[str, Any]) -> bool:
-    """True once PHQ-9 item 9 has been answered 1, 2 or 3."""
-    return answers.get("phq9_9") in CRISIS_VALUES
 
 
 # --- "Save and come back later" -----------------------------------------------------

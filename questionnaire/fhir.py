@@ -20,10 +20,9 @@ from .forms.screening import (
     PHQ9_PANEL_LOINC,
     PHQ9_TOTAL_LOINC,
     QUESTIONNAIRE_VERSION,
-    STEP_FORMS,
 )
 from .models import Submission
-from .patient.summary import unbound
+from .patient.summary import fields_by_name, question_fields
 
 LOINC = "http://loinc.org"
 ANSWER_SYSTEM = "urn:ketamine-screening:answer"
@@ -43,16 +42,9 @@ _ITEM_TYPES = {
 }
 
 
-def _fields() -> list[tuple[type, list[QuestionField]]]:
-    return [(form, list(unbound(form).questions())) for form in STEP_FORMS]
-
-
 def _label(name: str, value: str) -> str:
-    for _, fields in _fields():
-        for field in fields:
-            if field.name == name and isinstance(field, ChoiceMixin):
-                return field.label_of(value)
-    return value
+    field = fields_by_name().get(name)
+    return field.label_of(value) if isinstance(field, ChoiceMixin) else value
 
 
 def coding(name: str, value: str, display: str | None = None) -> dict[str, str]:
@@ -106,7 +98,7 @@ def _question_item(form: type, field: QuestionField) -> dict[str, Any]:
 def questionnaire(canonical_url: str) -> dict[str, Any]:
     """The whole screening as one Questionnaire: a group per step, an item per field."""
     groups = []
-    for form, fields in _fields():
+    for form, fields in question_fields():
         group: dict[str, Any] = {
             "linkId": form.step_id,
             "text": form.title,
@@ -165,7 +157,7 @@ def questionnaire_response(submission: Submission, canonical_url: str) -> dict[s
     """One submission, every answer given, and the PHQ-9 total."""
     answers = submission.answers
     groups = []
-    for form, fields in _fields():
+    for form, fields in question_fields():
         items = [
             {"linkId": f.name, "text": f.label.text, "answer": _answers(f, answers[f.name])}
             for f in fields

@@ -164,6 +164,16 @@ def phq9_band(total: int) -> str:
     raise ValueError(f"PHQ-9 total out of range: {total}")
 
 
+#: PHQ-9 item 9 answers that call for crisis support (several days or more).
+CRISIS_ANSWERS = ("1", "2", "3")
+
+
+def crisis_support_needed(answers: Answers) -> bool:
+    """True once PHQ-9 item 9 is answered above "Not at all"; decides the crisis panel
+    as well as the ``suicidal-thoughts`` flag."""
+    return answers.get("phq9_9") in CRISIS_ANSWERS
+
+
 def _below_moderate(answers: Answers) -> bool:
     total = phq9_total(answers)
     return total is not None and total < MODERATE_THRESHOLD
@@ -436,7 +446,7 @@ FLAG_RULES: tuple[FlagRule, ...] = (
     _rule(
         "suicidal-thoughts",
         INFO,
-        _is("phq9_9", "1", "2", "3"),
+        crisis_support_needed,
         "You told us you have had thoughts of being better off dead or of hurting "
         "yourself. You deserve support now.",
         "PHQ-9 item 9 positive: assess suicide risk urgently.",

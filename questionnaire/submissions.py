@@ -19,7 +19,7 @@ from . import drafts
 from .extensions import db
 from .forms.screening import QUESTIONNAIRE_VERSION
 from .models import Draft, Submission, SubmissionFlag, priority_for
-from .rules import RULES_VERSION, Level, assess
+from .rules import RULES_VERSION, Assessment, Level, assess
 
 #: No look-alikes: no 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V.
 REFERENCE_ALPHABET = "34679ACDEFGHJKMNPQRTWXY"
@@ -40,26 +40,34 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def assessed(answers: dict[str, Any], status: str = "new") -> tuple[dict[str, Any], Assessment]:
+    """Assess the answers: the columns a submission stores with them, and the assessment."""
+    assessment = assess(answers)
+    columns = {
+        "answers": answers,
+        "status": status,
+        "outcome": assessment.outcome,
+        "priority": priority_for(assessment.outcome, status),
+        "phq9_total": assessment.phq9_total,
+        "phq9_band": assessment.phq9_band,
+        "contraindication_count": assessment.count(Level.CONTRAINDICATION),
+        "precaution_count": assessment.count(Level.PRECAUTION),
+        "assessment": assessment.to_dict(),
+        "rules_version": RULES_VERSION,
+        "questionnaire_version": QUESTIONNAIRE_VERSION,
+    }
+    return columns, assessment
+
+
 def create(draft: Draft, draft_key: str, secret_key: str, now: datetime) -> Submission:
     """Build the submission for a complete draft and remove the draft."""
-    answers: dict[str, Any] = drafts.flat_answers(draft)
-    assessment = assess(answers)
+    columns, assessment = assessed(drafts.flat_answers(draft))
     submission = Submission(
+        **columns,
         reference=new_reference(),
         result_token_hash=hash_token(result_token(secret_key, draft_key)),
         draft_key_hash=draft.key_hash,
         created_at=now,
-        status="new",
-        outcome=assessment.outcome,
-        priority=priority_for(assessment.outcome, "new"),
-        phq9_total=assessment.phq9_total,
-        phq9_band=assessment.phq9_band,
-        contraindication_count=assessment.count(Level.CONTRAINDICATION),
-        precaution_count=assessment.count(Level.PRECAUTION),
-        answers=answers,
-        assessment=assessment.to_dict(),
-        rules_version=RULES_VERSION,
-        questionnaire_version=QUESTIONNAIRE_VERSION,
         flags=[
             SubmissionFlag(flag_id=f, level=assessment.level(f).value) for f in assessment.flags
         ],

@@ -3,6 +3,8 @@ the audit log and accounts. Nothing here is cached by browsers or proxies."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, Response, current_app
 from flask_login import current_user
 
@@ -12,12 +14,18 @@ from ..extensions import db
 bp = Blueprint("clinician", __name__, url_prefix="/clinician")
 
 
+#: The idle timeout is kept to this precision, so most requests write nothing.
+SEEN_PRECISION = timedelta(seconds=30)
+
+
 @bp.before_request
 def refresh_session() -> None:
-    """Each request of a signed-in clinician moves the idle timeout on."""
+    """Activity moves the idle timeout on (one write every SEEN_PRECISION at most)."""
     if current_user.is_authenticated:
-        current_user.record.last_seen_at = clock.now()
-        db.session.commit()
+        now = clock.now()
+        if now - current_user.record.last_seen_at >= SEEN_PRECISION:
+            current_user.record.last_seen_at = now
+            db.session.commit()
 
 
 @bp.after_request

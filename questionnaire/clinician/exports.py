@@ -19,10 +19,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit, clock, fhir
 from ..extensions import db
-from ..forms.screening import STEP_FORMS
 from ..interop import FHIR_JSON, canonical_url
 from ..models import Note, Submission
-from ..patient.summary import unbound
+from ..patient.summary import question_fields
 from . import bp
 from .access import clinician_required
 from .detail import export_dict
@@ -55,7 +54,7 @@ def safe_cell(value: Any) -> str:
 
 def answer_columns() -> list[str]:
     """Every question's field name, in questionnaire order, from the form classes."""
-    return [field.name for form in STEP_FORMS for field in unbound(form).questions()]
+    return [field.name for _, fields in question_fields() for field in fields]
 
 
 def _answer(value: Any) -> str:
@@ -101,14 +100,26 @@ def _csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
         buffer.truncate(0)
 
 
+def _download(body: Iterator[str] | str, mimetype: str, filename: str) -> Response:
+    """An attachment; generators are streamed inside the request's context."""
+    content = body if isinstance(body, str) else stream_with_context(body)
+    return Response(
+        content,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+def _record_export(detail: str, submission: Submission | None = None) -> None:
+    audit.record("exported", actor=current_user.clinician, submission=submission, detail=detail)
+    db.session.commit()
+
+
 @bp.get("/export.csv")
 @clinician_required
 def export_csv() -> Response:
     filters = Filters.from_args(request.args)
-    audit.record(
-        "exported", actor=current_user.clinician, detail=f"csv, filters: {filters.describe()}"
-    )
-    db.session.commit()
+    _record_export(f"csv, filters: {filters.describe()}")
     columns = answer_columns()
     statement = (
         ordered(filtered(filters))
@@ -125,11 +136,7 @@ def export_csv() -> Response:
             yield _row(submission, columns)
 
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-    return Response(
-        stream_with_context(_csv_lines(rows())),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="submissions-{stamp}.csv"'},
-    )
+    return _download(_csv_lines(rows()), "text/csv", f"submissions-{stamp}.csv")
 
 
 @bp.get("/export.fhir.json")
@@ -137,16 +144,10 @@ def export_csv() -> Response:
 def export_fhir_bundle() -> Response:
     """The filtered queue as a FHIR Bundle of QuestionnaireResponses, streamed."""
     filters = Filters.from_args(request.args)
-    audit.record(
-        "exported",
-        actor=current_user.clinician,
-        detail=f"fhir bundle, filters: {filters.describe()}",
-    )
-    db.session.commit()
+    _record_export(f"fhir bundle, filters: {filters.describe()}")
     canonical = canonical_url()
     statement = ordered(filtered(filters)).execution_options(yield_per=BATCH)
     stamp = clock.now()
-    filename = f"submissions-{stamp:%Y%m%d-%H%M%S}.fhir.json"
 
     def chunks() -> Iterator[str]:
         yield (
@@ -162,40 +163,23 @@ def export_fhir_bundle() -> Response:
             yield ("," if index else "") + json.dumps(entry, ensure_ascii=False)
         yield "]}"
 
-    return Response(
-        stream_with_context(chunks()),
-        mimetype=FHIR_JSON,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return _download(chunks(), FHIR_JSON, f"submissions-{stamp:%Y%m%d-%H%M%S}.fhir.json")
 
 
 @bp.get("/submissions/<reference>/export.fhir.json")
 @clinician_required
 def export_fhir(reference: str) -> Response:
     submission = _load(reference)
-    audit.record("exported", actor=current_user.clinician, submission=submission, detail="fhir")
     body = fhir.dumps(fhir.questionnaire_response(submission, canonical_url()))
-    db.session.commit()
-    return Response(
-        body,
-        mimetype=FHIR_JSON,
-        headers={"Content-Disposition": f'attachment; filename="{submission.reference}.fhir.json"'},
-    )
+    _record_export("fhir", submission)
+    return _download(body, FHIR_JSON, f"{submission.reference}.fhir.json")
 
 
 @bp.get("/submissions/<reference>/export.json")
 @clinician_required
 def export_json(reference: str) -> Response:
     submission = _load(reference)
-    audit.record("exported", actor=current_user.clinician, submission=submission, detail="json")
     payload = export_dict(submission)
-    db.session.commit()
-
-    def chunks() -> Iterator[str]:
-        yield from json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(payload)
-
-    return Response(
-        stream_with_context(chunks()),
-        mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{submission.reference}.json"'},
-    )
+    _record_export("json", submission)
+    chunks = json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(payload)
+    return _download(chunks, "application/json", f"{submission.reference}.json")

@@ -4,31 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms.validators import StopValidation
 
 from ..auth import passwords
 from ..models import ROLES
-from .fields import Option, PasswordField, QuestionField, SelectField, TextAreaField, TextField
-from .validators import EmailAddress, RequiredWhen, Select, Text
+from .fields import Option, PasswordField, QuestionForm, SelectField, TextAreaField, TextField
+from .validators import EmailAddress, Required, Select, Text
 
 NOTE_MAX = 5000
 
 
-def _required(message: str) -> RequiredWhen:
-    return RequiredWhen(lambda form: True, message)
-
-
-class StaffForm(FlaskForm):
-    def questions(self):
-        return [field for field in self if isinstance(field, QuestionField)]
-
-
-class SignInForm(StaffForm):
+class SignInForm(QuestionForm):
     email = TextField(
         "Email address",
         [
-            _required("Enter your email address"),
+            Required("Enter your email address"),
             Text(
                 254, "Email address must be 254 characters or fewer", "Enter a valid email address"
             ),
@@ -39,7 +29,7 @@ class SignInForm(StaffForm):
     password = PasswordField(
         "Password",
         [
-            _required("Enter your password"),
+            Required("Enter your password"),
             Text(
                 passwords.MAX_LENGTH,
                 "Enter a correct email address and password",
@@ -50,11 +40,11 @@ class SignInForm(StaffForm):
     )
 
 
-class CodeForm(StaffForm):
+class CodeForm(QuestionForm):
     code = TextField(
         "Code from your authenticator app",
         [
-            _required("Enter the 6-digit code from your authenticator app"),
+            Required("Enter the 6-digit code from your authenticator app"),
             Text(
                 20,
                 "Enter the 6-digit code from your authenticator app",
@@ -66,7 +56,7 @@ class CodeForm(StaffForm):
     )
 
 
-class StatusForm(StaffForm):
+class StatusForm(QuestionForm):
     status = SelectField("New status", [], [Select("Select a new status")])
 
     def __init__(self, allowed: tuple[str, ...], labels: dict[str, str], **kw: Any):
@@ -74,7 +64,7 @@ class StatusForm(StaffForm):
         self.status.options = tuple(Option(s, labels[s]) for s in allowed)
 
 
-class AssignForm(StaffForm):
+class AssignForm(QuestionForm):
     clinician_id = SelectField("Assign to", [], [Select("Select a clinician")])
 
     def __init__(self, clinicians: list[tuple[int, str]], **kw: Any):
@@ -85,11 +75,11 @@ class AssignForm(StaffForm):
         )
 
 
-class NoteForm(StaffForm):
+class NoteForm(QuestionForm):
     body = TextAreaField(
         "Add a note",
         [
-            _required("Enter a note"),
+            Required("Enter a note"),
             Text(
                 NOTE_MAX,
                 f"Note must be {NOTE_MAX} characters or fewer",
@@ -106,11 +96,11 @@ class PasswordPolicy:
             raise StopValidation(problem)
 
 
-class AccountForm(StaffForm):
+class AccountForm(QuestionForm):
     email = TextField(
         "Email address",
         [
-            _required("Enter an email address"),
+            Required("Enter an email address"),
             Text(
                 254, "Email address must be 254 characters or fewer", "Enter a valid email address"
             ),
@@ -126,7 +116,7 @@ class AccountForm(StaffForm):
     )
     password = PasswordField(
         "Initial password",
-        [_required("Enter a password"), PasswordPolicy()],
+        [Required("Enter a password"), PasswordPolicy()],
         hint=f"At least {passwords.MIN_LENGTH} characters. Long phrases are good. "
         "The person signs in with it, then sets up their authenticator app.",
         autocomplete="new-password",

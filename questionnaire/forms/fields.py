@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_wtf import FlaskForm
 from wtforms.fields import Field
 
 
@@ -171,3 +172,11 @@ class PasswordField(TextField):
 
     def _value(self) -> str:
         return ""
+
+
+class QuestionForm(FlaskForm):
+    """A form of questions: what the templates render, list in the error summary and
+    read back in summaries."""
+
+    def questions(self) -> list[QuestionField]:
+        return [field for field in self if isinstance(field, QuestionField)]

@@ -6,16 +6,14 @@ The check-answers page, the clinician view and every export read labels from her
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
-
-from flask_wtf import FlaskForm
 
 from .fields import (
     CheckboxGroupField,
     Option,
-    QuestionField,
+    QuestionForm,
     RadioGroupField,
     TextAreaField,
     TextField,
@@ -25,7 +23,7 @@ from .validators import (
     EmailAddress,
     OptionalSelect,
     PhoneNumber,
-    RequiredWhen,
+    RequiredIfAsked,
     Select,
     SelectSome,
     Text,
@@ -81,7 +79,7 @@ class AskWhen:
 Conditions = Mapping[str, AskWhen]
 
 
-class StepForm(FlaskForm):
+class StepForm(QuestionForm):
     """One page of the questionnaire."""
 
     step_id: ClassVar[str]
@@ -95,10 +93,13 @@ class StepForm(FlaskForm):
         condition = cls.conditional.get(name)
         return condition is None or condition.holds(answers)
 
-    def questions(self) -> Iterator[QuestionField]:
-        for field in self:
-            if isinstance(field, QuestionField):
-                yield field
+    def given(self) -> dict[str, Any]:
+        """The step's answers as posted, blanks left out: what decides which of its
+        conditional questions are asked."""
+        return {f.name: f.data for f in self.questions() if f.data not in (None, "", [])}
+
+    def asked(self, name: str) -> bool:
+        return self.applies(name, self.given())
 
     def answers(self) -> dict[str, Any]:
         """The validated answers of this step that apply, ready to store."""
@@ -347,10 +348,6 @@ def _phq9_field(item: Phq9Item) -> RadioGroupField:
     )
 
 
-def _any_phq9_above_zero(form: Any) -> bool:
-    return any(form[f"phq9_{i.number}"].data in ("1", "2", "3") for i in PHQ9_ITEMS)
-
-
 class Phq9Form(StepForm):
     step_id = "phq9"
     title = "How you have been feeling (PHQ-9)"
@@ -375,9 +372,7 @@ class Phq9Form(StepForm):
             Option("extremely", "Extremely difficult"),
         ],
         [
-            RequiredWhen(
-                _any_phq9_above_zero, "Select how difficult these problems have made things for you"
-            ),
+            RequiredIfAsked("Select how difficult these problems have made things for you"),
             OptionalSelect("Select how difficult these problems have made things for you"),
         ],
         hint="Answer this if you chose anything other than 'Not at all' above.",
@@ -518,10 +513,6 @@ class HealthForm(StepForm):
 # --- medicines ----------------------------------------------------------------------
 
 
-def _other_ticked(form: Any) -> bool:
-    return "other" in (form.medications.data or [])
-
-
 class MedicinesForm(StepForm):
     step_id = "medicines"
     title = "Medicines you take now"
@@ -566,7 +557,7 @@ class MedicinesForm(StepForm):
     medications_other = TextAreaField(
         "Other medicines",
         [
-            RequiredWhen(_other_ticked, "Enter the names of your other medicines"),
+            RequiredIfAsked("Enter the names of your other medicines"),
             _text(500, "Other medicines"),
         ],
         hint="If you selected 'Another medicine', write their names here.",
@@ -617,10 +608,6 @@ class PracticalForm(StepForm):
 # --- contact ------------------------------------------------------------------------
 
 
-def _wants_contact(form: Any) -> bool:
-    return form.wants_contact.data == "yes"
-
-
 CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone", "contact_time")
 
 
@@ -637,7 +624,7 @@ class ContactForm(StepForm):
     )
     contact_name = TextField(
         "Your name",
-        [RequiredWhen(_wants_contact, "Enter your name"), _text(100, "Name")],
+        [RequiredIfAsked("Enter your name"), _text(100, "Name")],
         autocomplete="name",
         summary_label="Name",
     )
@@ -676,7 +663,7 @@ class ContactForm(StepForm):
 
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
-        if not _wants_contact(self):
+        if not self.asked("contact_email"):
             # Contact details are ignored, not judged, when no contact is wanted.
             for name in CONTACT_FIELDS:
                 self[name].errors = []

@@ -4,7 +4,6 @@ characters or fewer". Each takes the exact message a person will read."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -114,15 +113,28 @@ class Text:
             raise StopValidation(self.control)
 
 
-class RequiredWhen:
-    """Required only when ``condition(form)`` holds."""
+class Required:
+    """An answer must be given (text of nothing but spaces counts as none)."""
 
-    def __init__(self, condition: Callable[[Any], bool], message: str) -> None:
-        self.condition = condition
+    marks_required = True
+
+    def __init__(self, message: str) -> None:
         self.message = message
 
     def __call__(self, form: Any, field: Any) -> None:
-        if self.condition(form) and _blank(field.data):
+        if _blank(field.data):
+            raise StopValidation(self.message)
+
+
+class RequiredIfAsked:
+    """Required only when the form's own conditions ask the question (see
+    ``StepForm.conditional``): one rule decides both what is asked and what is kept."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if form.asked(field.name) and _blank(field.data):
             raise StopValidation(self.message)
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+from ..forms.fields import QuestionField
 from ..forms.screening import STEP_FORMS, StepForm
 
 NOT_ANSWERED = "Not answered"
@@ -30,11 +32,22 @@ def unbound(form_class: type[StepForm]) -> StepForm:
     return form_class(formdata=None, meta={"csrf": False})
 
 
+@cache
+def question_fields() -> tuple[tuple[type[StepForm], tuple[QuestionField, ...]], ...]:
+    """Every step with its questions, built once: the wording never changes while the
+    app runs, and exports ask for it once per answer."""
+    return tuple((form, tuple(unbound(form).questions())) for form in STEP_FORMS)
+
+
+@cache
+def fields_by_name() -> dict[str, QuestionField]:
+    return {field.name: field for _, fields in question_fields() for field in fields}
+
+
 def answer_groups(answers: Mapping[str, Any]) -> list[Group]:
     """Every question that applies to these answers, with the answer given."""
     groups = []
-    for form_class in STEP_FORMS:
-        form = unbound(form_class)
+    for form_class, fields in question_fields():
         rows = tuple(
             Row(
                 name=field.name,
@@ -43,7 +56,7 @@ def answer_groups(answers: Mapping[str, Any]) -> list[Group]:
                 if answers.get(field.name) is None
                 else field.display(answers[field.name]),
             )
-            for field in form.questions()
+            for field in fields
             if form_class.applies(field.name, answers)
         )
         groups.append(Group(form_class.step_id, form_class.title, rows))

@@ -32,7 +32,7 @@ from ..forms.screening import (
     StepForm,
 )
 from ..models import Draft
-from ..rules import ADULT_AGE, FLAGS, OUTCOMES, PHQ9_BAND_LABELS, Flag, Level
+from ..rules import ADULT_AGE, FLAGS, OUTCOMES, PHQ9_BAND_LABELS, Flag, Level, crisis_support_needed
 from . import bp
 from .summary import answer_groups
 
@@ -106,8 +106,8 @@ def _render_step(
     step_id = form.step_id
     index = STEP_IDS.index(step_id)
     change = request.args.get("change") == "1"
-    crisis = drafts.shows_crisis(draft_answers) or (
-        step_id == "phq9" and drafts.shows_crisis({"phq9_9": form["phq9_9"].data})
+    crisis = crisis_support_needed(draft_answers) or (
+        step_id == "phq9" and crisis_support_needed({"phq9_9": form["phq9_9"].data})
     )
     if change:
         back_url = url_for(".check")
@@ -225,7 +225,7 @@ def _resume_link(draft: Draft, key: str, *, page_saved: bool) -> Response:
         link=url_for(".resume", token=token, _external=True),
         expires_at=draft.expires_at,
         page_saved=page_saved,
-        crisis=drafts.shows_crisis(drafts.flat_answers(draft)),
+        crisis=crisis_support_needed(drafts.flat_answers(draft)),
     )
     response = _no_store(make_response(html))
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -283,7 +283,7 @@ def check() -> Response:
         html = render_template(
             "patient/check.html",
             groups=answer_groups(flat),
-            crisis=drafts.shows_crisis(flat),
+            crisis=crisis_support_needed(flat),
             back_url=url_for(".step", step_id=STEP_IDS[-2]),
             step_number=len(STEP_IDS),
             step_count=len(STEP_IDS),
@@ -377,7 +377,7 @@ def result(token: str) -> Response:
         flags=[f for f in shown_flags if f.patient_visible],
         sections=[section(s) for s in snapshot["sections"]],
         band_label=PHQ9_BAND_LABELS.get(submission.phq9_band or "", ""),
-        crisis=submission.outcome == "urgent-support" or drafts.shows_crisis(submission.answers),
+        crisis=submission.outcome == "urgent-support" or crisis_support_needed(submission.answers),
         groups=answer_groups(submission.answers),
         known_flags=FLAGS,
     )
