@@ -61,7 +61,6 @@ STEPS = {
         "mental_health": "none",
         "substance_use": "no",
         "other_conditions": "none",
-        "ketamine_reaction": "never-had",
     },
     "medicines": {"medications": "antidepressant"},
     "practical": {"ride_home": "yes", "insurance": "yes", "format_interest": "not-sure"},

@@ -67,9 +67,6 @@ def random_answers(rng: random.Random) -> dict[str, Any]:
         "mental_health": _some(rng, ["psychosis", "mania"], 0.1),
         "substance_use": _pick(rng, "no", ["past", "current", "prefer-not-to-say"], 0.2),
         "other_conditions": _some(rng, ["liver", "glaucoma", "bladder", "lung"], 0.1),
-        "ketamine_reaction": _pick(
-            rng, "never-had", ["no-problems", "bad-reaction", "allergic"], 0.1
-        ),
         "medications": _some(
             rng,
             [
@@ -90,6 +87,8 @@ def random_answers(rng: random.Random) -> dict[str, Any]:
     }
     if any(v != "0" for v in phq):
         answers["phq9_difficulty"] = rng.choice(["not-difficult", "somewhat", "very", "extremely"])
+    if "ketamine" in answers["other_treatments"]:
+        answers["ketamine_reaction"] = _pick(rng, "no-problems", ["bad-reaction", "allergic"], 0.3)
     if "other" in answers["medications"]:
         answers["medications_other"] = "Levothyroxine 50 micrograms"
     if answers["wants_contact"] == "yes":

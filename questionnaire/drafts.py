@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 
 from .extensions import db
-from .forms.screening import STEP_FORMS, STEP_IDS
+from .forms.screening import FORMS_BY_STEP, STEP_FORMS, STEP_IDS
 from .models import Draft
 
 COOKIE_NAME = "ks_draft"
@@ -50,18 +50,31 @@ def start(now: datetime, ttl: timedelta) -> tuple[Draft, str]:
 def save_step(
     draft: Draft, step_id: str, answers: Mapping[str, Any], now: datetime, ttl: timedelta
 ) -> None:
-    """Replace one step's answers; the draft lives on for another ``ttl``."""
+    """Replace one step's answers; the draft lives on for another ``ttl``. Answers of
+    later steps that this change makes irrelevant are dropped."""
     # A new dict, so that SQLAlchemy sees the JSON column change.
-    draft.answers = {**draft.answers, step_id: dict(answers)}
+    steps = {**draft.answers, step_id: dict(answers)}
+    flat = _flatten(steps)
+    draft.answers = {
+        step: {name: value for name, value in stored.items() if _applies(step, name, flat)}
+        for step, stored in steps.items()
+    }
     draft.updated_at = now
     draft.expires_at = now + ttl
 
 
+def _applies(step_id: str, name: str, flat: Mapping[str, Any]) -> bool:
+    form = FORMS_BY_STEP.get(step_id)
+    return form is None or form.applies(name, flat)
+
+
 def first_unanswered(draft: Draft | None) -> str:
-    """The first step not yet answered, or ``check`` when every step is."""
+    """The first step not yet answered, or ``check`` when every step is. A step also
+    counts as unanswered when an earlier answer now calls for one of its questions."""
     done = draft.answers if draft else {}
+    flat = _flatten(done)
     for form in STEP_FORMS:
-        if form.step_id not in done:
+        if form.step_id not in done or form.missing(done[form.step_id], flat):
             return form.step_id
     return "check"
 
@@ -71,14 +84,24 @@ def may_open(draft: Draft | None, step_id: str) -> bool:
     return STEP_IDS.index(step_id) <= STEP_IDS.index(first_unanswered(draft))
 
 
+def _flatten(steps: Mapping[str, Mapping[str, Any]], before: str | None = None) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for form in STEP_FORMS:
+        if form.step_id == before:
+            break
+        flat.update(steps.get(form.step_id, {}))
+    return flat
+
+
 def flat_answers(draft: Draft | None) -> dict[str, Any]:
     """All answers of the draft as one mapping of field name to value, in step order."""
-    flat: dict[str, Any] = {}
-    if draft is None:
-        return flat
-    for form in STEP_FORMS:
-        flat.update(draft.answers.get(form.step_id, {}))
-    return flat
+    return _flatten(draft.answers) if draft is not None else {}
+
+
+def answers_before(draft: Draft | None, step_id: str) -> dict[str, Any]:
+    """The answers of the steps before ``step_id``: what its conditional questions
+    that hang on earlier steps are decided by."""
+    return _flatten(draft.answers, before=step_id) if draft is not None else {}
 
 
 # --- "Save and come back later" -----------------------------------------------------

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-RULES_VERSION = "2026.11.1"
+RULES_VERSION = "2026.12"
+#: The version every rule had when the rules were first published.
+FIRST_VERSION = "2026.11.1"
 
 Answers = Mapping[str, Any]
 
@@ -60,6 +62,8 @@ class Flag:
 class FlagRule:
     flag: Flag
     applies: Callable[[Answers], bool]
+    #: The rules version in which this rule last changed.
+    since: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +72,20 @@ class Outcome:
     title: str
     patient_text: tuple[str, ...]
     clinician_text: str
+    #: When the outcome rests on flags of one level, its first sentence names how many
+    #: (one form for a single flag, one with ``{count}`` for several), so the text
+    #: never says "the condition named below" over a list of eleven.
+    counts: Level | None = None
+    one: str = ""
+    many: str = ""
+
+    def explanation(self, flags: Sequence[Flag]) -> tuple[str, ...]:
+        """The outcome's short explanation for the flags a person was given."""
+        if self.counts is None:
+            return self.patient_text
+        count = sum(1 for f in flags if f.level is self.counts)
+        first = self.one if count == 1 else self.many.format(count=count)
+        return (first, *self.patient_text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +192,22 @@ def crisis_support_needed(answers: Answers) -> bool:
     return answers.get("phq9_9") in CRISIS_ANSWERS
 
 
+#: ``antidepressants_tried`` answers short of the usual definition of treatment
+#: resistance (two or more adequate trials).
+FEW_ANTIDEPRESSANTS = ("0", "1")
+#: Treatments usually tried after antidepressants: having had one means first-line
+#: treatment is behind the person, whatever they count as adequate trials.
+LATER_TREATMENTS = ("ect", "tms", "ketamine")
+
+
+def _had_other_treatment(answers: Answers) -> bool:
+    return any(t in (answers.get("other_treatments") or ()) for t in LATER_TREATMENTS)
+
+
+def is_minor(age: int) -> bool:
+    return age < ADULT_AGE
+
+
 def _below_moderate(answers: Answers) -> bool:
     total = phq9_total(answers)
     return total is not None and total < MODERATE_THRESHOLD
@@ -191,8 +225,10 @@ def _rule(
     patient: str,
     clinician: str,
     source: str,
+    *,
+    since: str = FIRST_VERSION,
 ) -> FlagRule:
-    return FlagRule(Flag(flag_id, level, patient, clinician, source), applies)
+    return FlagRule(Flag(flag_id, level, patient, clinician, source), applies, since)
 
 
 CONTRA, PRECAUTION, PRACTICAL, INFO = (
@@ -410,10 +446,13 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         PRECAUTION,
         _below_moderate,
         "Your answers about how you have been feeling give a score below the "
-        "moderate range. Ketamine-based treatments are approved for moderate to "
-        "severe depression, so a professional should look at your symptoms with you.",
-        "PHQ-9 total below 10; regulatory approvals cover moderate-to-severe episodes.",
-        "Esketamine approvals: moderate-to-severe depressive episodes",
+        "moderate range. The studies of esketamine were done with people whose "
+        "depression was at least moderate, so a professional should look at your "
+        "symptoms with you.",
+        "PHQ-9 total below 10; esketamine trials enrolled moderate-to-severe episodes "
+        "(EU label: moderate to severe). The US label sets no score threshold.",
+        "Esketamine phase 3 trials; EU SmPC (moderate to severe); US label sets no score",
+        since="2026.12",
     ),
     _rule(
         "trd-unclear",
@@ -424,6 +463,21 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "Diagnosis or number of adequate antidepressant trials uncertain; "
         "treatment resistance not established.",
         "Source article: thorough evaluation and screening before starting",
+    ),
+    _rule(
+        "fewer-antidepressants",
+        PRECAUTION,
+        lambda answers: (
+            answers.get("antidepressants_tried") in FEW_ANTIDEPRESSANTS
+            and _had_other_treatment(answers)
+        ),
+        "You said fewer than two antidepressant medicines did not help enough, and "
+        "that you have had ECT, TMS or ketamine. A professional can go through your "
+        "treatment history with you.",
+        "0 or 1 adequate antidepressant trials, but ECT, TMS or ketamine before: "
+        "first-line treatment is behind them; go through the history.",
+        "TRD definition: two or more adequate antidepressant trials (FDA, EMA)",
+        since="2026.12",
     ),
     _rule(
         "no-ride-home",
@@ -479,10 +533,11 @@ FLAG_RULES: tuple[FlagRule, ...] = (
     _rule(
         "prior-ketamine",
         INFO,
-        _any(_has("other_treatments", "ketamine"), _is("ketamine_reaction", "no-problems")),
+        _has("other_treatments", "ketamine"),
         "You have had ketamine or esketamine before.",
         "Prior ketamine or esketamine treatment.",
         "Clinic practice",
+        since="2026.12",
     ),
     _rule(
         "prior-ect-tms",
@@ -541,8 +596,7 @@ OUTCOMES: Mapping[str, Outcome] = {
             (
                 "If you feel unsafe, please use one of the crisis contacts above now. "
                 "They are there for you at any time, day or night.",
-                "Please also talk to a doctor or another health professional today. The "
-                "clinic will see your answers as urgent.",
+                "Please also talk to a doctor or another health professional today.",
             ),
             "PHQ-9 item 9 positive. Marked urgent: contact and assess suicide risk today.",
         ),
@@ -561,12 +615,15 @@ OUTCOMES: Mapping[str, Outcome] = {
             "not-recommended",
             "Ketamine therapy is usually not used with a condition you told us about",
             (
-                "Ketamine-based treatments are usually not used for people with the "
-                "condition named below, because it could be unsafe.",
                 "This is not the end of the road. A professional can talk with you "
                 "about other options that may help.",
             ),
             "At least one label contraindication reported.",
+            counts=CONTRA,
+            one="Ketamine-based treatments are usually not used for people with the "
+            "condition listed below, because it could be unsafe.",
+            many="Ketamine-based treatments are usually not used for people with any of "
+            "the {count} conditions listed below, because it could be unsafe.",
         ),
         Outcome(
             "other-options-first",
@@ -578,18 +635,22 @@ OUTCOMES: Mapping[str, Outcome] = {
                 "A professional can check how you are. They can talk with you about the "
                 "treatments that are usually tried first.",
             ),
-            "No diagnosis of depression, or fewer than two adequate antidepressant trials.",
+            "No diagnosis of depression, or fewer than two adequate antidepressant trials "
+            "and no ECT, TMS or ketamine.",
         ),
         Outcome(
             "evaluate-first",
             "Some of your answers need a professional's check first",
             (
-                "Some of your answers need a professional to look at them before "
-                "ketamine therapy could be considered. Each one is explained below.",
                 "This does not mean ketamine therapy is ruled out, and it does not "
                 "mean it is right for you. A full evaluation will tell.",
             ),
             "One or more precautions need evaluation before treatment could be considered.",
+            counts=PRECAUTION,
+            one="One of your answers needs a professional to look at it before ketamine "
+            "therapy could be considered. It is explained below.",
+            many="{count} of your answers need a professional to look at them before "
+            "ketamine therapy could be considered. Each one is explained below.",
         ),
         Outcome(
             "discuss",
@@ -612,11 +673,14 @@ def _outcome(answers: Answers, flags: Sequence[Flag]) -> str:
     age = answers.get("age")
     if "suicidal-thoughts" in ids:
         return "urgent-support"
-    if age is not None and int(age) < ADULT_AGE:
+    if age is not None and is_minor(int(age)):
         return "adult-only"
     if Level.CONTRAINDICATION in levels:
         return "not-recommended"
-    if answers.get("diagnosed") == "no" or answers.get("antidepressants_tried") in ("0", "1"):
+    if answers.get("diagnosed") == "no" or (
+        answers.get("antidepressants_tried") in FEW_ANTIDEPRESSANTS
+        and list(answers.get("other_treatments") or ()) == ["none"]
+    ):
         return "other-options-first"
     if Level.PRECAUTION in levels:
         return "evaluate-first"

@@ -41,7 +41,6 @@ EXAMPLE_1: dict[str, dict[str, Any]] = {
         "mental_health": ["none"],
         "substance_use": "no",
         "other_conditions": ["none"],
-        "ketamine_reaction": "never-had",
     },
     "medicines": {"medications": ["antidepressant"]},
     "practical": {

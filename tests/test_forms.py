@@ -28,7 +28,7 @@ CONTRACT: dict[str, dict[str, tuple[str, ...] | None]] = {
         "mental_health": ("psychosis", "mania", NONE),
         "substance_use": ("no", "past", "current", "prefer-not-to-say"),
         "other_conditions": ("liver", "glaucoma", "bladder", "lung", NONE),
-        "ketamine_reaction": ("never-had", "no-problems", "bad-reaction", "allergic"),
+        "ketamine_reaction": ("no-problems", "bad-reaction", "allergic"),
     },
     "medicines": {
         "medications": (

@@ -48,7 +48,6 @@ BASE: dict[str, Any] = {
     "mental_health": ["none"],
     "substance_use": "no",
     "other_conditions": ["none"],
-    "ketamine_reaction": "never-had",
     "medications": ["antidepressant"],
     "ride_home": "yes",
     "insurance": "yes",
@@ -71,7 +70,11 @@ FLAG_CASES = [
     ("aneurysm", "contraindication", {"vascular": ["aneurysm"]}),
     ("avm", "contraindication", {"vascular": ["avm"]}),
     ("brain-bleed", "contraindication", {"vascular": ["brain-bleed"]}),
-    ("ketamine-allergy", "contraindication", {"ketamine_reaction": "allergic"}),
+    (
+        "ketamine-allergy",
+        "contraindication",
+        {"other_treatments": ["ketamine"], "ketamine_reaction": "allergic"},
+    ),
     ("blood-pressure", "precaution", {"blood_pressure": "not-controlled"}),
     ("recent-heart", "precaution", {"heart_brain": ["recent-heart"]}),
     ("stroke", "precaution", {"heart_brain": ["stroke"]}),
@@ -86,7 +89,11 @@ FLAG_CASES = [
     ("glaucoma", "precaution", {"other_conditions": ["glaucoma"]}),
     ("bladder", "precaution", {"other_conditions": ["bladder"]}),
     ("lung", "precaution", {"other_conditions": ["lung"]}),
-    ("ketamine-bad-reaction", "precaution", {"ketamine_reaction": "bad-reaction"}),
+    (
+        "ketamine-bad-reaction",
+        "precaution",
+        {"other_treatments": ["ketamine"], "ketamine_reaction": "bad-reaction"},
+    ),
     ("maoi", "precaution", {"medications": ["maoi"]}),
     ("stimulant", "precaution", {"medications": ["stimulant"]}),
     ("benzodiazepine", "precaution", {"medications": ["benzodiazepine"]}),
@@ -94,6 +101,25 @@ FLAG_CASES = [
     ("symptoms-below-moderate", "precaution", phq9(2, 2, 1, 1, 1, 1, 1, 0, 0)),
     ("trd-unclear", "precaution", {"diagnosed": "not-sure"}),
     ("trd-unclear", "precaution", {"antidepressants_tried": "not-sure"}),
+    (
+        "fewer-antidepressants",
+        "precaution",
+        {"antidepressants_tried": "0", "other_treatments": ["ect"]},
+    ),
+    (
+        "fewer-antidepressants",
+        "precaution",
+        {"antidepressants_tried": "1", "other_treatments": ["tms"]},
+    ),
+    (
+        "fewer-antidepressants",
+        "precaution",
+        {
+            "antidepressants_tried": "1",
+            "other_treatments": ["ketamine"],
+            "ketamine_reaction": "no-problems",
+        },
+    ),
     ("no-ride-home", "practical", {"ride_home": "no"}),
     ("no-ride-home", "practical", {"ride_home": "not-sure"}),
     ("cost-question", "practical", {"insurance": "no"}),
@@ -105,7 +131,7 @@ FLAG_CASES = [
     ("current-antidepressant", "info", {"medications": ["antidepressant"]}),
     ("other-medicines", "info", {"medications": ["other"], "medications_other": "x"}),
     ("prior-ketamine", "info", {"other_treatments": ["ketamine"]}),
-    ("prior-ketamine", "info", {"ketamine_reaction": "no-problems"}),
+    ("prior-ketamine", "info", {"other_treatments": ["ect", "ketamine"]}),
     ("prior-ect-tms", "info", {"other_treatments": ["ect"]}),
     ("prior-ect-tms", "info", {"other_treatments": ["tms"]}),
     ("blood-pressure-check", "info", {"blood_pressure": "not-sure"}),
@@ -136,7 +162,16 @@ def test_every_flag_of_rules_md_has_a_case():
         ("blood-pressure", {"blood_pressure": "controlled"}),
         ("symptoms-below-moderate", phq9(2, 2, 2, 1, 1, 1, 1, 0, 0)),  # total 10
         ("suicidal-thoughts", {"phq9_9": "0"}),
+        ("prior-ketamine", {"other_treatments": ["ect", "tms"]}),
+        # 2026.12: the ketamine answer alone no longer raises it (stored, older answers)
+        ("prior-ketamine", {"ketamine_reaction": "no-problems"}),
         ("prior-ketamine", {"ketamine_reaction": "never-had"}),
+        ("fewer-antidepressants", {"antidepressants_tried": "1"}),  # other_treatments none
+        ("fewer-antidepressants", {"antidepressants_tried": "2", "other_treatments": ["ect"]}),
+        (
+            "fewer-antidepressants",
+            {"antidepressants_tried": "not-sure", "other_treatments": ["tms"]},
+        ),
         ("no-ride-home", {"ride_home": "yes"}),
     ],
 )
@@ -162,10 +197,26 @@ OUTCOME_CASES = [
     ("urgent-support", {"phq9_9": "2"}),
     ("adult-only", {"age": 17}),
     ("not-recommended", {"vascular": ["brain-bleed"]}),
-    ("not-recommended", {"ketamine_reaction": "allergic"}),
+    ("not-recommended", {"other_treatments": ["ketamine"], "ketamine_reaction": "allergic"}),
     ("other-options-first", {"diagnosed": "no"}),
     ("other-options-first", {"antidepressants_tried": "0"}),
     ("other-options-first", {"antidepressants_tried": "1"}),
+    # 2026.12: ECT, TMS or ketamine before means other treatments are behind them
+    ("evaluate-first", {"antidepressants_tried": "0", "other_treatments": ["ect"]}),
+    ("evaluate-first", {"antidepressants_tried": "1", "other_treatments": ["tms", "ect"]}),
+    (
+        "evaluate-first",
+        {
+            "antidepressants_tried": "1",
+            "other_treatments": ["ketamine"],
+            "ketamine_reaction": "no-problems",
+        },
+    ),
+    ("other-options-first", {"diagnosed": "no", "other_treatments": ["ect"]}),
+    (
+        "not-recommended",
+        {"antidepressants_tried": "1", "other_treatments": ["tms"], "vascular": ["avm"]},
+    ),
     ("evaluate-first", {"antidepressants_tried": "2", "blood_pressure": "not-controlled"}),
     ("evaluate-first", {"medications": ["opioid"]}),
     ("discuss", {"antidepressants_tried": "2"}),
@@ -377,6 +428,71 @@ def test_worked_example_3():
     assert assessment.outcome == "urgent-support"
     assert "suicidal-thoughts" in assessment.flags
     assert assessment.sections == ("what-is-ketamine", "safety", "consult")
+
+
+def test_worked_example_4():
+    assessment = assess(with_(antidepressants_tried="1", other_treatments=["tms"]))
+    assert assessment.outcome == "evaluate-first"
+    # rules.md names them fewer-antidepressants, prior-ect-tms, current-antidepressant;
+    # flags are listed in the order of its table.
+    assert assessment.flags == ("fewer-antidepressants", "current-antidepressant", "prior-ect-tms")
+
+
+def test_worked_example_5():
+    assessment = assess(with_(antidepressants_tried="1"))
+    assert assessment.outcome == "other-options-first"
+    assert assessment.sections == (
+        "what-is-ketamine",
+        "safety",
+        "integration",
+        "faq-medications",
+        "consult",
+    )
+
+
+def test_rules_version_is_2026_12():
+    assert RULES_VERSION == "2026.12"
+
+
+@pytest.mark.parametrize(
+    ("changes", "outcome", "first_sentence"),
+    [
+        (
+            {"vascular": ["aneurysm"]},
+            "not-recommended",
+            "Ketamine-based treatments are usually not used for people with the condition "
+            "listed below, because it could be unsafe.",
+        ),
+        (
+            {"vascular": ["aneurysm", "avm", "brain-bleed"]},
+            "not-recommended",
+            "Ketamine-based treatments are usually not used for people with any of the 3 "
+            "conditions listed below, because it could be unsafe.",
+        ),
+        (
+            {"medications": ["opioid"]},
+            "evaluate-first",
+            "One of your answers needs a professional to look at it before ketamine "
+            "therapy could be considered. It is explained below.",
+        ),
+        (
+            {"medications": ["opioid", "maoi"], "other_conditions": ["liver", "lung"]},
+            "evaluate-first",
+            "4 of your answers need a professional to look at them before ketamine "
+            "therapy could be considered. Each one is explained below.",
+        ),
+    ],
+)
+def test_outcome_text_counts_what_it_refers_to(changes, outcome, first_sentence):
+    assessment = assess(with_(**changes))
+    assert assessment.outcome == outcome
+    flags = [assessment.flag_details[f] for f in assessment.flags]
+    assert OUTCOMES[outcome].explanation(flags)[0] == first_sentence
+
+
+def test_symptoms_below_moderate_never_claims_an_approval_for_moderate_depression():
+    text = FLAGS["symptoms-below-moderate"].patient_text.lower()
+    assert "approved" not in text and "moderate to severe" not in text
 
 
 def test_assessment_snapshot_carries_the_rules_version_and_every_flag_detail():

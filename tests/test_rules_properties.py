@@ -43,7 +43,7 @@ answers_strategy = st.fixed_dictionaries(
         "mental_health": some_or_none("psychosis", "mania"),
         "substance_use": one_of("no", "past", "current", "prefer-not-to-say"),
         "other_conditions": some_or_none("liver", "glaucoma", "bladder", "lung"),
-        "ketamine_reaction": one_of("never-had", "no-problems", "bad-reaction", "allergic"),
+        "ketamine_reaction": one_of("no-problems", "bad-reaction", "allergic"),
         "medications": some_or_none(
             "antidepressant",
             "maoi",

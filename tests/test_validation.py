@@ -191,7 +191,13 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
         "health",
         {"ketamine_reaction": ""},
         "ketamine_reaction",
-        "Select if you have had ketamine or esketamine before",
+        "Select how ketamine or esketamine went for you before",
+    ),
+    (
+        "health",
+        {"ketamine_reaction": "never-had"},  # retired in rules 2026.12
+        "ketamine_reaction",
+        "Select how ketamine or esketamine went for you before",
     ),
     (
         "medicines",
@@ -296,8 +302,17 @@ def stored_step(app, step: str) -> dict[str, Any] | None:
 def test_invalid_answer_shows_its_message_and_stores_nothing(
     app, patient, step, changes, field, message
 ):
-    steps = steps_with({step: changes})
-    before = steps_with()
+    # The ketamine question is asked only of people who had ketamine before.
+    setup = (
+        {
+            "history": {"other_treatments": ["ketamine"]},
+            "health": {"ketamine_reaction": "no-problems"},
+        }
+        if field == "ketamine_reaction"
+        else {}
+    )
+    before = steps_with(setup)
+    steps = steps_with({**setup, step: {**before[step], **changes}})
     patient.answer_all(before, until=step)
     if step != "start":
         # answered once validly, so we can see that the invalid post changes nothing

@@ -96,7 +96,10 @@ def view_model(submission: Submission) -> dict[str, Any]:
         "phq9_difficulty": submission.answers.get("phq9_difficulty"),
         "phq9": phq9_rows(submission.answers),
         "flags": snapshot["flags"],
-        "sections": [{"id": s, "title": section(s).title} for s in snapshot["sections"]],
+        "sections": [
+            {"id": s, "title": section(s).title, "sources": list(section(s).sources)}
+            for s in snapshot["sections"]
+        ],
         "answers": answer_groups(submission.answers),
         "raw_answers": submission.answers,
         "rules_version": submission.rules_version,

@@ -18,11 +18,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import audit, clock
+from .. import audit, clock, rulebook
+from ..content import section
 from ..extensions import db
 from ..forms.clinician import AssignForm, NoteForm, StatusForm
 from ..models import Clinician, Note, Submission
-from ..rules import FLAGS, OUTCOMES, PHQ9_BAND_LABELS
+from ..rules import FLAGS, OUTCOMES, PHQ9_BAND_LABELS, RULES_VERSION, SECTION_ORDER
 from . import bp, page_size
 from .access import clinician_required
 from .detail import view_model
@@ -171,3 +172,19 @@ def add_note(reference: str) -> Response:
     audit.record("noted", actor=_me(), submission=submission, detail=f"note {note.id}")
     db.session.commit()
     return _back(submission, "Note added")
+
+
+@bp.get("/rules")
+@clinician_required
+def rules() -> str:
+    """Every flag, outcome and section rule with its source and the version it last
+    changed in, and the changelog."""
+    sources = {s: section(s).sources for s in SECTION_ORDER}
+    return render_template(
+        "clinician/rules.html",
+        version=RULES_VERSION,
+        flags=rulebook.flag_entries(),
+        outcomes=[(r, OUTCOMES[r.id].title) for r in rulebook.OUTCOME_RULES],
+        sections=[(r, section(r.id).title) for r in rulebook.section_entries(sources)],
+        changelog=rulebook.CHANGELOG,
+    )

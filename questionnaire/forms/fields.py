@@ -68,13 +68,15 @@ class QuestionField(Field):
 
 class ChoiceMixin:
     options: tuple[Option, ...]
+    #: Options no longer offered, kept so that stored answers still read right.
+    retired: tuple[Option, ...] = ()
 
     @property
     def values(self) -> tuple[str, ...]:
         return tuple(o.value for o in self.options)
 
     def label_of(self, value: str) -> str:
-        for option in self.options:
+        for option in (*self.options, *self.retired):
             if option.value == value:
                 return option.label
         return value
@@ -83,9 +85,18 @@ class ChoiceMixin:
 class RadioGroupField(ChoiceMixin, QuestionField):
     kind = "radio"
 
-    def __init__(self, label: str, options: Iterable[Option], validators=(), **kw: Any):
+    def __init__(
+        self,
+        label: str,
+        options: Iterable[Option],
+        validators=(),
+        *,
+        retired: Iterable[Option] = (),
+        **kw: Any,
+    ):
         super().__init__(label, validators, **kw)
         self.options = tuple(options)
+        self.retired = tuple(retired)
 
     def process_formdata(self, valuelist: list[str]) -> None:
         self.data = valuelist[0] if valuelist else None

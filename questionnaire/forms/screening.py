@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from wtforms.fields.core import UnboundField
+
 from .fields import (
     CheckboxGroupField,
     Option,
@@ -80,26 +82,79 @@ Conditions = Mapping[str, AskWhen]
 
 
 class StepForm(QuestionForm):
-    """One page of the questionnaire."""
+    """One page of the questionnaire.
+
+    A conditional question depends either on another answer of the same step (shown
+    on the page and revealed by that answer) or on an answer of an earlier step (then
+    the page asks it only when that earlier answer calls for it). The view hands the
+    earlier steps' answers over as ``earlier``.
+    """
 
     step_id: ClassVar[str]
     title: ClassVar[str]
     intro: ClassVar[str] = ""
-    #: Fields asked only when another answer of the step calls for them.
+    #: Fields asked only when another answer calls for them.
     conditional: ClassVar[Conditions] = {}
+    #: The answers of the steps before this one.
+    earlier: Mapping[str, Any] = {}
 
     @classmethod
     def applies(cls, name: str, answers: Mapping[str, Any]) -> bool:
         condition = cls.conditional.get(name)
         return condition is None or condition.holds(answers)
 
+    @classmethod
+    def field_names(cls) -> frozenset[str]:
+        return frozenset(
+            name
+            for klass in cls.__mro__
+            for name, value in vars(klass).items()
+            if isinstance(value, UnboundField)
+        )
+
+    @classmethod
+    def depends_on_earlier(cls, name: str) -> bool:
+        """True when the question hangs on an answer given on an earlier step."""
+        condition = cls.conditional.get(name)
+        own = cls.field_names()
+        return condition is not None and any(c.question not in own for c in condition.conditions)
+
+    @classmethod
+    def missing(cls, stored: Mapping[str, Any], answers: Mapping[str, Any]) -> bool:
+        """True when an earlier answer now calls for a question this step has not
+        answered (ketamine ticked after "Your health" was done, say)."""
+        return any(
+            cls.depends_on_earlier(name) and name not in stored and cls.applies(name, answers)
+            for name in cls.conditional
+        )
+
     def given(self) -> dict[str, Any]:
-        """The step's answers as posted, blanks left out: what decides which of its
-        conditional questions are asked."""
-        return {f.name: f.data for f in self.questions() if f.data not in (None, "", [])}
+        """The earlier steps' answers and this step's as posted, blanks left out: what
+        decides which of its conditional questions are asked."""
+        own = {f.name: f.data for f in self.questions() if f.data not in (None, "", [])}
+        return {**self.earlier, **own}
 
     def asked(self, name: str) -> bool:
         return self.applies(name, self.given())
+
+    def shown(self, name: str) -> bool:
+        """Whether the page shows the question: a question revealed by an answer on the
+        same page is always there (without JavaScript too); one that hangs on an
+        earlier step only when that answer calls for it."""
+        return (
+            not self.depends_on_earlier(name)
+            or self.applies(name, self.earlier)
+            or self[name].data not in (None, "", [])
+        )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        super().validate(extra_validators)
+        # A question that is not asked is ignored, not judged.
+        for field in self.questions():
+            if not self.asked(field.name):
+                field.errors = []
+        self._errors = None
+        return not any(field.errors for field in self)
 
     def answers(self) -> dict[str, Any]:
         """The validated answers of this step that apply, ready to store."""
@@ -110,7 +165,8 @@ class StepForm(QuestionForm):
                 stored[field.name] = value
         # Answers that no longer apply (say, other medicines once "other" is unticked)
         # are dropped rather than kept out of sight.
-        return {name: v for name, v in stored.items() if self.applies(name, stored)}
+        context = {**self.earlier, **stored}
+        return {name: v for name, v in stored.items() if self.applies(name, context)}
 
 
 # --- start --------------------------------------------------------------------------
@@ -498,16 +554,23 @@ class HealthForm(StepForm):
         summary_label="Other conditions",
     )
     ketamine_reaction = RadioGroupField(
-        "Have you had ketamine or esketamine before? If so, how did it go?",
+        "You said you have had ketamine or esketamine before. How did it go?",
         [
-            Option("never-had", "I have never had it"),
             Option("no-problems", "I had it with no problems"),
             Option("bad-reaction", "I had a bad reaction"),
             Option("allergic", "I had an allergic reaction"),
         ],
-        [Select("Select if you have had ketamine or esketamine before")],
-        summary_label="Ketamine or esketamine before",
+        [
+            RequiredIfAsked("Select how ketamine or esketamine went for you before"),
+            OptionalSelect("Select how ketamine or esketamine went for you before"),
+        ],
+        summary_label="How ketamine or esketamine went before",
+        # Asked of everyone before rules 2026.12; stored answers still read right.
+        retired=(Option("never-had", "Not had before"),),
     )
+    conditional: ClassVar[Conditions] = {
+        "ketamine_reaction": AskWhen((When("other_treatments", "=", "ketamine"),))
+    }
 
 
 # --- medicines ----------------------------------------------------------------------
@@ -662,13 +725,10 @@ class ContactForm(StepForm):
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
+        # Contact details are ignored, not judged, when no contact is wanted.
         valid = super().validate(extra_validators)
         if not self.asked("contact_email"):
-            # Contact details are ignored, not judged, when no contact is wanted.
-            for name in CONTACT_FIELDS:
-                self[name].errors = []
-            self._errors = None
-            return not any(field.errors for field in self)
+            return valid
         if (
             not self.contact_email.errors
             and not self.contact_phone.errors

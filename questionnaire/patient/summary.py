@@ -57,7 +57,9 @@ def answer_groups(answers: Mapping[str, Any]) -> list[Group]:
                 else field.display(answers[field.name]),
             )
             for field in fields
-            if form_class.applies(field.name, answers)
+            # Shown when it applies now, or when it was answered (under earlier rules,
+            # say, a question asked of everyone).
+            if form_class.applies(field.name, answers) or field.name in answers
         )
         groups.append(Group(form_class.step_id, form_class.title, rows))
     return groups

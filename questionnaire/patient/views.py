@@ -172,6 +172,7 @@ def _show_step(form_class: type[StepForm]) -> Response:
         return _go(drafts.first_unanswered(draft))
     stored = draft.answers.get(step_id, {}) if draft else {}
     form = form_class(formdata=None, data=stored)
+    form.earlier = drafts.answers_before(draft, step_id)
     return _render_step(form, drafts.flat_answers(draft), 200)
 
 
@@ -185,6 +186,7 @@ def _save_step(form: StepForm) -> Response:
         return _go("start")
     if not drafts.may_open(draft, step_id):
         return _go(drafts.first_unanswered(draft))
+    form.earlier = drafts.answers_before(draft, step_id)
     if not form.validate():
         if saving and draft is not None and key:
             return _resume_link(draft, key, page_saved=False)
