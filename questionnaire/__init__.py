@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,6 +13,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
+from .clinic import ClinicContact
 from .errors import register_error_handlers
 from .extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
 
@@ -130,10 +131,18 @@ def register_template_globals(app: Flask) -> None:
             return ""
         return moment.astimezone(zone).strftime("%-d %b %Y, %H:%M %Z")
 
+    @app.template_filter("longdate")
+    def longdate(moment: datetime | date | None) -> str:
+        """A date as people write it, e.g. 7 December 2026."""
+        return "" if moment is None else f"{moment.day} {moment:%B %Y}"
+
+    contact = ClinicContact.from_config(app.config)
+
     @app.context_processor
     def clinic() -> dict[str, Any]:
         return {
             "clinic_name": app.config["CLINIC_NAME"],
+            "clinic": contact,
             "crisis_contacts": app.config["CRISIS_CONTACTS"],
         }
 

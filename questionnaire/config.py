@@ -18,8 +18,18 @@ class ConfigError(RuntimeError):
 
 
 DEFAULT_CRISIS_CONTACTS: list[dict[str, str]] = [
-    {"name": "988 Suicide & Crisis Lifeline", "detail": "Call or text 988", "href": "tel:988"},
-    {"name": "Crisis Text Line", "detail": "Text HOME to 741741", "href": "sms:741741"},
+    {"name": "988 Suicide & Crisis Lifeline", "detail": "Call 988", "href": "tel:988"},
+    {"name": "988 Suicide & Crisis Lifeline", "detail": "Text 988", "href": "sms:988"},
+    {
+        "name": "988 Lifeline chat",
+        "detail": "Chat online with 988",
+        "href": "https://988lifeline.org/chat/",
+    },
+    {
+        "name": "Crisis Text Line",
+        "detail": "Text HOME to 741741",
+        "href": "sms:741741?&body=HOME",
+    },
     {
         "name": "Emergency services",
         "detail": "Call 911",
@@ -28,6 +38,15 @@ DEFAULT_CRISIS_CONTACTS: list[dict[str, str]] = [
         "Outside the US, call your local emergency number.",
     },
 ]
+
+#: The clinic's contact settings, each shown to patients only when set.
+CLINIC_CONTACT_SETTINGS = (
+    "CLINIC_PHONE",
+    "CLINIC_EMAIL",
+    "CLINIC_HOURS",
+    "CLINIC_ADDRESS",
+    "CLINIC_RESPONSE_TIME",
+)
 
 
 def database_url(value: str | None, instance_path: str) -> str:
@@ -107,6 +126,10 @@ def load(env: str | None = None) -> dict[str, Any]:
         "DATABASE_URL": os.environ.get("DATABASE_URL"),
         "CLINIC_NAME": os.environ.get("CLINIC_NAME", "The clinic"),
         "CRISIS_CONTACTS": _crisis_contacts(),
+        # How patients reach the clinic (result, privacy, delete and saved pages, and
+        # every footer). Each is shown only when set; CLINIC_RESPONSE_TIME reads as
+        # "The clinic aims to contact you <value>", e.g. "within 2 working days".
+        **{name: os.environ.get(name, "").strip() for name in CLINIC_CONTACT_SETTINGS},
         "DRAFT_TTL_DAYS": _int("DRAFT_TTL_DAYS", 7),
         # Closed submissions are removed this many days after closing (flask purge).
         "RETENTION_DAYS": _int("RETENTION_DAYS", 365),

@@ -48,6 +48,17 @@ class Flag:
     def patient_visible(self) -> bool:
         return self.level in PATIENT_LEVELS
 
+    @classmethod
+    def from_dict(cls, stored: Mapping[str, str]) -> Flag:
+        """A flag as a submission's assessment snapshot stored it."""
+        return cls(
+            id=stored["id"],
+            level=Level(stored["level"]),
+            patient_text=stored["patient_text"],
+            clinician_text=stored["clinician_text"],
+            source=stored["source"],
+        )
+
     def to_dict(self) -> dict[str, str]:
         return {
             "id": self.id,

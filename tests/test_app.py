@@ -119,7 +119,7 @@ def test_not_found_page_is_calm_and_keeps_the_crisis_contacts(client):
     assert response.status_code == 404
     page = text(response)
     assert "<h1>Page not found</h1>" in page
-    assert "Call or text 988" in page
+    assert 'href="tel:988"' in page
     assert "Traceback" not in page
 
 

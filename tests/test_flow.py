@@ -140,7 +140,7 @@ def test_urgent_result_shows_the_crisis_panel_first(patient):
     page = text(patient.complete({"phq9": {"phq9_9": "2"}}))
     main = page[page.index("<main") :]
     assert main.index("data-crisis") < main.index("<h1>")
-    assert "Call or text 988" in main[: main.index("<h1>")]
+    assert 'href="tel:988"' in main[: main.index("<h1>")]
     assert "Text HOME to 741741" in main[: main.index("<h1>")]
     assert page.count("data-crisis") == 1
 
@@ -212,7 +212,7 @@ def test_under_18_stops_and_keeps_nothing_anywhere(app, patient):
     assert 'data-outcome="adult-only"' in page
     assert "This screening is for adults" in page
     assert 'data-section="consult"' in page
-    assert "Call or text 988" in page
+    assert 'href="tel:988"' in page
     with app.app_context():
         for table in db.metadata.sorted_tables:
             assert db.session.scalar(select(func.count()).select_from(table)) == 0, table.name

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from questionnaire.extensions import db
@@ -22,7 +23,13 @@ from questionnaire.models import (
 from .helpers import EXAMPLE_1, Patient, steps_with, text
 from .staff import audit_rows, make_submission
 
-LINK = re.compile(r'id="resume-link" type="text" value="([^"]+)"')
+
+def shown_link(page: str) -> str:
+    """The whole resume link as the saved page shows it."""
+    soup = BeautifulSoup(page, "html.parser")
+    node = soup.select_one("#resume-link")
+    node.select_one(".visually-hidden").decompose()
+    return node.get_text(strip=True)
 
 
 def count(app, model) -> int:
@@ -32,9 +39,12 @@ def count(app, model) -> int:
 
 def save_for_later(patient, step, data) -> str:
     response = patient.post(f"/screening/{step}", {**data, "save_for_later": "1"})
-    assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "no-store"
-    return LINK.search(text(response)).group(1)
+    assert (response.status_code, response.location) == (303, "/screening/saved")
+    page = patient.client.get("/screening/saved")
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "no-store"
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    return shown_link(text(page))
 
 
 # --- resume later ---------------------------------------------------------------
@@ -75,7 +85,8 @@ def test_the_first_browser_no_longer_opens_a_moved_draft(app, patient):
 
 def test_an_unfinished_page_is_not_saved_but_earlier_ones_are(app, patient):
     patient.answer_all(steps_with(), until="phq9")
-    response = patient.post("/screening/phq9", {"phq9_1": "2", "save_for_later": "1"})
+    patient.post("/screening/phq9", {"phq9_1": "2", "save_for_later": "1"})
+    response = patient.client.get("/screening/saved")
     assert "The page you were on was not finished" in text(response)
     with app.app_context():
         assert set(db.session.scalar(select(Draft)).answers) == {"start", "about", "history"}

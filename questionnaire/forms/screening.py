@@ -147,6 +147,15 @@ class StepForm(QuestionForm):
             or self[name].data not in (None, "", [])
         )
 
+    def reveal(self, name: str) -> When | None:
+        """The answer on this page that reveals the question, for the page script to
+        show it only once that answer is chosen (it is shown without the script)."""
+        condition = self.conditional.get(name)
+        if condition is None or self.depends_on_earlier(name) or len(condition.conditions) != 1:
+            return None
+        only = condition.conditions[0]
+        return only if only.operator == "=" else None
+
     def validate(self, extra_validators: Any = None) -> bool:
         super().validate(extra_validators)
         # A question that is not asked is ignored, not judged.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Blueprint
+from flask import Blueprint, Response, current_app, send_from_directory
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,3 +30,11 @@ def readyz() -> tuple[dict[str, str], int]:
         log.warning("readiness check: database unavailable")
         return {"status": "unavailable", "database": "unreachable"}, 503
     return {"status": "ok", "database": "ok"}, 200
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for it at the root whatever the page says: answer, not 404."""
+    response = send_from_directory(current_app.static_folder or "", "favicon.ico", max_age=86400)
+    response.mimetype = "image/vnd.microsoft.icon"
+    return response

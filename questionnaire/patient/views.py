@@ -15,12 +15,14 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, clock, drafts, submissions
+from ..clinic import ClinicContact
 from ..content import section
 from ..errors import DATABASE_DOWN
 from ..extensions import db, limiter
@@ -31,12 +33,24 @@ from ..forms.screening import (
     STEP_IDS,
     StepForm,
 )
-from ..models import Draft
-from ..rules import ADULT_AGE, FLAGS, OUTCOMES, PHQ9_BAND_LABELS, Flag, Level, crisis_support_needed
+from ..models import Draft, Submission
+from ..rules import OUTCOMES, PHQ9_BAND_LABELS, Flag, Level, crisis_support_needed, is_minor
 from . import bp
+from .next_steps import next_steps
 from .summary import answer_groups
 
 log = logging.getLogger(__name__)
+
+#: Session keys: the link the saved page shows, and whether the deleted page shows the
+#: crisis panel.
+SAVED_LINK = "saved_link"
+CRISIS_AFTER_DELETE = "crisis_after_delete"
+
+#: Beside "No" on the contact step once the crisis panel shows.
+NO_CONTACT_WARNING = (
+    "If you choose no, the clinic cannot contact you about these answers. Please do not "
+    "wait for the clinic: use the crisis contacts above if you feel unsafe."
+)
 
 #: After submitting, the cookie lives this long so a refresh or back button finds the
 #: same result, and no longer, in case the device is shared.
@@ -126,6 +140,7 @@ def _render_step(
         unavailable=unavailable,
         phq9_items=PHQ9_ITEMS,
         phq9_attribution=PHQ9_ATTRIBUTION,
+        option_warnings={"wants_contact": {"no": NO_CONTACT_WARNING}} if crisis else {},
     )
     response = _no_store(make_response(html, status))
     if unavailable:
@@ -193,7 +208,7 @@ def _save_step(form: StepForm) -> Response:
         return _render_step(form, drafts.flat_answers(draft), 422)
     answers = form.answers()
 
-    if step_id == "about" and answers["age"] < ADULT_AGE:
+    if step_id == "about" and is_minor(answers["age"]):
         # Nothing about a minor is kept: the whole draft goes.
         if draft is not None:
             db.session.delete(draft)
@@ -219,19 +234,36 @@ def _save_step(form: StepForm) -> Response:
 
 
 def _resume_link(draft: Draft, key: str, *, page_saved: bool) -> Response:
-    """Show a one-time link to carry on later, on this or another device."""
+    """Issue a one-time link to carry on later, then show it on its own page: a refresh
+    shows the same link again instead of silently replacing it with a new one."""
     token = drafts.issue_resume_token(draft)
     db.session.commit()
+    # The link lives in this browser's signed session cookie until the saved page has
+    # shown it; only its hash is in the database.
+    session[SAVED_LINK] = {"token": token, "page_saved": page_saved}
+    response = redirect(url_for(".saved"), code=303)
+    _set_cookie(response, key, int(_ttl().total_seconds()))
+    return response
+
+
+@bp.get("/screening/saved")
+def saved() -> Response:
+    draft = drafts.find(_cookie_key(), clock.now())
+    shown = session.get(SAVED_LINK) or {}
+    token = shown.get("token")
+    if draft is None or not token or drafts.find_by_resume_token(token, clock.now()) is not draft:
+        # Used, replaced or expired: never show a link that no longer works.
+        session.pop(SAVED_LINK, None)
+        return _go(drafts.first_unanswered(draft) if draft else "start")
     html = render_template(
         "patient/saved.html",
         link=url_for(".resume", token=token, _external=True),
         expires_at=draft.expires_at,
-        page_saved=page_saved,
+        page_saved=shown.get("page_saved", True),
         crisis=crisis_support_needed(drafts.flat_answers(draft)),
     )
     response = _no_store(make_response(html))
     response.headers["Referrer-Policy"] = "no-referrer"
-    _set_cookie(response, key, int(_ttl().total_seconds()))
     return response
 
 
@@ -248,7 +280,11 @@ def resume(token: str) -> Response:
     if draft is None:
         return _link_not_working()
     if request.method == "GET":
-        html = render_template("patient/resume.html", token=token)
+        html = render_template(
+            "patient/resume.html",
+            token=token,
+            crisis=crisis_support_needed(drafts.flat_answers(draft)),
+        )
         response = _no_store(make_response(html))
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
@@ -338,10 +374,17 @@ def delete_answers(token: str) -> Response:
     submission = submissions.by_token(token)
     if submission is None:
         abort(404)
+    crisis = _needs_crisis_panel(submission)
     if request.method == "GET":
-        html = render_template("patient/delete.html", submission=submission, token=token)
-        return _no_store(make_response(html))
+        html = render_template(
+            "patient/delete.html", submission=submission, token=token, crisis=crisis
+        )
+        response = _no_store(make_response(html))
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
     reference = submission.reference
+    # The deleted page still puts crisis support first; nothing else is kept.
+    session[CRISIS_AFTER_DELETE] = crisis
     db.session.delete(submission)
     audit.record("deleted-by-patient", reference=reference)
     db.session.commit()
@@ -351,8 +394,17 @@ def delete_answers(token: str) -> Response:
 
 
 @bp.get("/screening/deleted")
-def deleted() -> str:
-    return render_template("patient/deleted.html")
+def deleted() -> Response:
+    html = render_template("patient/deleted.html", crisis=session.get(CRISIS_AFTER_DELETE, False))
+    return _no_store(make_response(html))
+
+
+#: The patient's flag groups, in the order the result page shows them.
+FLAG_GROUPS: tuple[tuple[Level, str], ...] = (
+    (Level.CONTRAINDICATION, "Health conditions that can make ketamine unsafe"),
+    (Level.PRECAUTION, "Answers a professional needs to check first"),
+    (Level.PRACTICAL, "Practical things to plan for"),
+)
 
 
 @bp.get("/screening/result/<token>")
@@ -361,28 +413,35 @@ def result(token: str) -> Response:
     if submission is None:
         abort(404)
     snapshot = submission.assessment
-    shown_flags = [
-        Flag(
-            id=f["id"],
-            level=Level(f["level"]),
-            patient_text=f["patient_text"],
-            clinician_text=f["clinician_text"],
-            source=f["source"],
-        )
-        for f in snapshot["flags"]
-    ]
+    flags = [Flag.from_dict(f) for f in snapshot["flags"]]
+    outcome = OUTCOMES[submission.outcome]
     html = render_template(
         "patient/result.html",
         token=token,
+        link=url_for(".result", token=token, _external=True),
         submission=submission,
-        outcome=OUTCOMES[submission.outcome],
-        flags=[f for f in shown_flags if f.patient_visible],
+        outcome=outcome,
+        explanation=outcome.explanation(flags),
+        next=next_steps(submission.outcome, submission.answers, _clinic()),
+        flag_groups=[
+            (level, heading, [f for f in flags if f.level is level])
+            for level, heading in FLAG_GROUPS
+            if any(f.level is level for f in flags)
+        ],
         sections=[section(s) for s in snapshot["sections"]],
         band_label=PHQ9_BAND_LABELS.get(submission.phq9_band or "", ""),
-        crisis=submission.outcome == "urgent-support" or crisis_support_needed(submission.answers),
+        crisis=_needs_crisis_panel(submission),
         groups=answer_groups(submission.answers),
-        known_flags=FLAGS,
     )
     response = _no_store(make_response(html))
     response.headers["X-Robots-Tag"] = "noindex"
+    response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _needs_crisis_panel(submission: Submission) -> bool:
+    return submission.outcome == "urgent-support" or crisis_support_needed(submission.answers)
+
+
+def _clinic() -> ClinicContact:
+    return ClinicContact.from_config(current_app.config)
