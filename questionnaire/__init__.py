@@ -136,13 +136,11 @@ def register_template_globals(app: Flask) -> None:
         """A date as people write it, e.g. 7 December 2026."""
         return "" if moment is None else f"{moment.day} {moment:%B %Y}"
 
-    contact = ClinicContact.from_config(app.config)
-
     @app.context_processor
     def clinic() -> dict[str, Any]:
         return {
             "clinic_name": app.config["CLINIC_NAME"],
-            "clinic": contact,
+            "clinic": ClinicContact.from_config(app.config),
             "crisis_contacts": app.config["CRISIS_CONTACTS"],
         }
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from questionnaire.extensions import db
@@ -201,30 +202,105 @@ def test_double_submit_gives_one_submission_and_the_same_result(app, patient):
 # --- adult-only stop ------------------------------------------------------------
 
 
-def test_under_18_stops_and_keeps_nothing_anywhere(app, patient):
+def confirm_age_page(response) -> BeautifulSoup:
+    soup = BeautifulSoup(text(response), "html.parser")
+    assert soup.select_one("form[data-step='confirm-age']") is not None
+    return soup
+
+
+def all_rows(app) -> dict[str, int]:
+    with app.app_context():
+        return {
+            table.name: db.session.scalar(select(func.count()).select_from(table))
+            for table in db.metadata.sorted_tables
+        }
+
+
+def test_under_18_asks_to_confirm_then_stops_and_keeps_nothing_anywhere(app, patient):
     patient.answer("start", EXAMPLE_1["start"])
     assert count(app, Draft) == 1
     response = patient.answer("about", {"age": "16", "pregnancy": "no"})
-    assert response.status_code == 303
+    assert (response.status_code, response.location) == (303, "/screening/confirm-age")
+    assert "about" not in stored_draft_answers(app)  # the age is not stored
+    soup = confirm_age_page(patient.client.get("/screening/confirm-age"))
+    labels = [lbl.get_text(strip=True) for lbl in soup.select("form label")]
+    assert labels == ["Yes, I am 16", "No, I want to change my age"]
+    assert [i["value"] for i in soup.select("input[name='confirm_age']")] == ["yes", "no"]
+
+    response = patient.post("/screening/confirm-age", {"confirm_age": "yes"})
     assert response.location == "/screening/adult-only"
     assert "ks_draft=;" in response.headers["Set-Cookie"]
-    page = text(patient.client.get(response.location))
-    assert 'data-outcome="adult-only"' in page
-    assert "This screening is for adults" in page
-    assert 'data-section="consult"' in page
-    assert 'href="tel:988"' in page
-    with app.app_context():
-        for table in db.metadata.sorted_tables:
-            assert db.session.scalar(select(func.count()).select_from(table)) == 0, table.name
+    page = BeautifulSoup(text(patient.client.get(response.location)), "html.parser")
+    assert page.main["data-outcome"] == "adult-only"
+    assert page.h1.get_text() == "This screening is for adults"
+    assert page.select_one("[data-next-steps]") is not None
+    assert page.select_one("[data-section='consult']") is not None
+    assert page.select_one("main a[href='tel:988']") is not None
+    words = page.main.get_text(" ").lower()
+    assert "ketamine" not in words and "esketamine" not in words  # speaks to a young person
+    assert set(all_rows(app).values()) == {0}
     # and the flow starts again from the beginning
     assert patient.client.get("/screening/history").location == "/screening/start"
 
 
-def test_changing_age_to_under_18_from_check_deletes_the_draft(app, patient):
+def test_confirm_age_without_an_answer_says_what_to_do(patient):
+    patient.answer("start", EXAMPLE_1["start"])
+    patient.answer("about", {"age": "16", "pregnancy": "no"})
+    response = patient.post("/screening/confirm-age", {})
+    assert response.status_code == 422
+    soup = confirm_age_page(response)
+    assert [a.get_text() for a in soup.select("[data-error-summary] a")] == [
+        "Select yes if your age is right, or no to change it"
+    ]
+
+
+def stored_draft_answers(app) -> dict:
+    with app.app_context():
+        draft = db.session.scalar(select(Draft))
+        return {} if draft is None else draft.answers
+
+
+def test_no_on_confirm_age_returns_to_about_keeping_the_other_answer(app, patient):
+    patient.answer("start", EXAMPLE_1["start"])
+    patient.answer("about", {"age": "4", "pregnancy": "not-applicable"})
+    response = patient.post("/screening/confirm-age", {"confirm_age": "no"})
+    assert response.location == "/screening/about"
+    soup = BeautifulSoup(text(patient.client.get("/screening/about")), "html.parser")
+    assert soup.select_one("input[name='pregnancy'][checked]")["value"] == "not-applicable"
+    assert count(app, Draft) == 1
+    assert patient.answer("about", {"age": "42", "pregnancy": "no"}).location == (
+        "/screening/history"
+    )
+
+
+def test_a_mistyped_age_from_check_loses_nothing(app, patient):
     patient.answer_all(steps_with())
-    response = patient.answer("about", {"age": "17", "pregnancy": "no"}, change=True)
+    before = stored_draft_answers(app)
+    response = patient.answer("about", {"age": "4", "pregnancy": "no"}, change=True)
+    assert response.location == "/screening/confirm-age"
+    assert stored_draft_answers(app) == before  # nothing changed, nothing deleted
+    back = confirm_age_page(patient.client.get("/screening/confirm-age"))
+    assert back.select_one("a.back-link")["href"] == "/screening/about?change=1"
+    response = patient.post("/screening/confirm-age", {"confirm_age": "no"})
+    assert response.location == "/screening/about?change=1"
+    assert stored_draft_answers(app) == before
+    assert patient.answer("about", {"age": "42", "pregnancy": "no"}, change=True).location == (
+        "/screening/check"
+    )
+    assert patient.submit().status_code == 303
+
+
+def test_changing_age_to_under_18_from_check_and_confirming_deletes_everything(app, patient):
+    patient.answer_all(steps_with())
+    patient.answer("about", {"age": "17", "pregnancy": "no"}, change=True)
+    response = patient.post("/screening/confirm-age", {"confirm_age": "yes"})
     assert response.location == "/screening/adult-only"
-    assert count(app, Draft) == 0
+    assert set(all_rows(app).values()) == {0}
+
+
+def test_confirm_age_without_an_age_waiting_goes_back_to_the_flow(patient):
+    patient.answer("start", EXAMPLE_1["start"])
+    assert patient.client.get("/screening/confirm-age").location == "/screening/about"
 
 
 # --- guards, back and change ----------------------------------------------------

@@ -97,6 +97,8 @@ class StepForm(QuestionForm):
     conditional: ClassVar[Conditions] = {}
     #: The answers of the steps before this one.
     earlier: Mapping[str, Any] = {}
+    #: A step of statements to agree to (shown as agreed, not as answers to change).
+    agreements: ClassVar[bool] = False
 
     @classmethod
     def applies(cls, name: str, answers: Mapping[str, Any]) -> bool:
@@ -184,6 +186,7 @@ class StepForm(QuestionForm):
 class StartForm(StepForm):
     step_id = "start"
     title = "Before you start"
+    agreements = True
 
     understand_not_diagnosis = CheckboxGroupField(
         "Screening is not a diagnosis",

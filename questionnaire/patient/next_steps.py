@@ -67,8 +67,8 @@ IF_NOT_HEARD = (
 )
 ADULT_ONLY = (
     "We have not kept your answers, so the clinic cannot contact you about them.",
-    "Talk to a parent, a carer or another adult you trust. They can help you see a doctor.",
-    "If you feel unsafe now, call or text 988, or call 911.",
+    "If you feel unsafe now, call or text 988, or call 911. You can also text HOME to "
+    "741741. They are there for you at any time, day or night.",
 )
 
 

@@ -25,6 +25,8 @@ class Group:
     step_id: str
     title: str
     rows: tuple[Row, ...]
+    #: Statements the person agreed to, rather than answers they can change.
+    agreements: bool = False
 
 
 def unbound(form_class: type[StepForm]) -> StepForm:
@@ -61,5 +63,5 @@ def answer_groups(answers: Mapping[str, Any]) -> list[Group]:
             # say, a question asked of everyone).
             if form_class.applies(field.name, answers) or field.name in answers
         )
-        groups.append(Group(form_class.step_id, form_class.title, rows))
+        groups.append(Group(form_class.step_id, form_class.title, rows, form_class.agreements))
     return groups

@@ -26,6 +26,7 @@ from ..clinic import ClinicContact
 from ..content import section
 from ..errors import DATABASE_DOWN
 from ..extensions import db, limiter
+from ..forms.confirm_age import ConfirmAgeForm
 from ..forms.screening import (
     FORMS_BY_STEP,
     PHQ9_ATTRIBUTION,
@@ -44,6 +45,9 @@ log = logging.getLogger(__name__)
 #: Session keys: the link the saved page shows, and whether the deleted page shows the
 #: crisis panel.
 SAVED_LINK = "saved_link"
+#: An age under 18 waiting to be confirmed, and the answer to bring back to "About you".
+PENDING_AGE = "pending_age"
+ABOUT_PREFILL = "about_prefill"
 CRISIS_AFTER_DELETE = "crisis_after_delete"
 
 #: Beside "No" on the contact step once the crisis panel shows.
@@ -186,6 +190,9 @@ def _show_step(form_class: type[StepForm]) -> Response:
     if not drafts.may_open(draft, step_id):
         return _go(drafts.first_unanswered(draft))
     stored = draft.answers.get(step_id, {}) if draft else {}
+    if step_id == "about":
+        # Back from "No, I want to change my age": keep the other answer they gave.
+        stored = {**stored, **session.pop(ABOUT_PREFILL, {})}
     form = form_class(formdata=None, data=stored)
     form.earlier = drafts.answers_before(draft, step_id)
     return _render_step(form, drafts.flat_answers(draft), 200)
@@ -209,13 +216,14 @@ def _save_step(form: StepForm) -> Response:
     answers = form.answers()
 
     if step_id == "about" and is_minor(answers["age"]):
-        # Nothing about a minor is kept: the whole draft goes.
-        if draft is not None:
-            db.session.delete(draft)
-            db.session.commit()
-        response = redirect(url_for(".adult_only"), code=303)
-        _forget(response)
-        return response
+        # Ask before anything is thrown away. The age waits in this browser's signed
+        # session cookie, not in the database: nothing about a minor is stored.
+        session[PENDING_AGE] = {
+            "age": answers["age"],
+            "pregnancy": answers.get("pregnancy"),
+            "change": request.args.get("change") == "1",
+        }
+        return redirect(url_for(".confirm_age"), code=303)
 
     new_key = None
     if draft is None:
@@ -351,10 +359,46 @@ def check() -> Response:
 # --- endings ------------------------------------------------------------------------
 
 
+@bp.route("/screening/confirm-age", methods=["GET", "POST"])
+def confirm_age() -> Response:
+    """Under 18? Confirm before the adult-only stop. "No" goes back to the age question
+    with every answer kept; "Yes" deletes the draft."""
+    pending = session.get(PENDING_AGE)
+    draft = drafts.find(_cookie_key(), clock.now())
+    if not pending:
+        return _go(drafts.first_unanswered(draft) if draft else "start")
+    change = bool(pending.get("change"))
+    form = ConfirmAgeForm().for_age(int(pending["age"]))
+    if request.method == "POST" and form.validate():
+        session.pop(PENDING_AGE, None)
+        if form.confirm_age.data == "no":
+            if pending.get("pregnancy"):
+                session[ABOUT_PREFILL] = {"pregnancy": pending["pregnancy"]}
+            return redirect(url_for(".step", step_id="about", change=1 if change else None), 303)
+        # Nothing about a minor is kept: the whole draft goes.
+        if draft is not None:
+            db.session.delete(draft)
+            db.session.commit()
+        response = redirect(url_for(".adult_only"), code=303)
+        _forget(response)
+        return response
+    html = render_template(
+        "patient/confirm_age.html",
+        form=form,
+        age=int(pending["age"]),
+        back_url=url_for(".step", step_id="about", change=1 if change else None),
+    )
+    status = 422 if request.method == "POST" else 200
+    return _no_store(make_response(html, status))
+
+
 @bp.get("/screening/adult-only")
 def adult_only() -> Response:
     html = render_template(
-        "patient/adult_only.html", outcome=OUTCOMES["adult-only"], sections=[section("consult")]
+        "patient/adult_only.html",
+        outcome=OUTCOMES["adult-only"],
+        next=next_steps("adult-only", {}, _clinic()),
+        sections=[section("consult")],
     )
     return _no_store(make_response(html))
 

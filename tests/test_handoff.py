@@ -1,0 +1,374 @@
+"""The hand-off to a professional on the patient side: what happens next for every
+outcome and contact choice, how to reach the clinic, the urgent path, the crisis panel
+on every later page, and the small things around them."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from questionnaire.clinic import ClinicContact
+from questionnaire.patient.next_steps import CONSULT, CONSULT_YOUNG, next_steps
+from questionnaire.rules import OUTCOMES
+
+from .helpers import EXAMPLE_1, Patient, steps_with, text
+
+CLINIC = {
+    "CLINIC_NAME": "Riverside Clinic",
+    "CLINIC_PHONE": "(555) 010-0199",
+    "CLINIC_EMAIL": "screening@riverside.example",
+    "CLINIC_HOURS": "Monday to Friday, 9am to 5pm",
+    "CLINIC_ADDRESS": "1 River Street, Springfield",
+    "CLINIC_RESPONSE_TIME": "within 2 working days",
+}
+
+#: Answers (as steps) that lead to each outcome a submission can have.
+OUTCOME_STEPS = {
+    "urgent-support": {"phq9": {"phq9_9": "2"}},
+    "not-recommended": {"health": {"vascular": ["aneurysm"]}},
+    "other-options-first": {"history": {"antidepressants_tried": "1"}},
+    "evaluate-first": {"medicines": {"medications": ["opioid"]}},
+    "discuss": {},
+}
+CONTACT_YES = {
+    "wants_contact": "yes",
+    "contact_name": "Sam Lee",
+    "contact_phone": "+1 555 010 0199",
+}
+
+
+def soup_of(response) -> BeautifulSoup:
+    return BeautifulSoup(text(response), "html.parser")
+
+
+def words(node) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+def complete(app, outcome: str, contact: dict) -> BeautifulSoup:
+    changes = {**OUTCOME_STEPS[outcome]}
+    changes = {step: dict(v) for step, v in changes.items()}
+    changes["contact"] = contact
+    page = Patient(app.test_client()).complete(changes)
+    soup = soup_of(page)
+    assert soup.main["data-outcome"] == outcome
+    return soup
+
+
+# --- what happens next: 6 outcomes x contact yes/no ------------------------------
+
+CONTACT_CHOICES = {
+    "yes": {**CONTACT_YES, "contact_email": "sam@example.com"},
+    "no": {"wants_contact": "no"},
+}
+
+
+@pytest.mark.parametrize("choice", ["yes", "no"])
+@pytest.mark.parametrize("outcome", sorted(OUTCOMES))
+def test_next_steps_for_every_outcome_and_contact_choice(outcome, choice):
+    clinic = ClinicContact(name="Riverside Clinic", response_time="within 2 working days")
+    steps = next_steps(outcome, CONTACT_CHOICES[choice], clinic)
+    text_ = " ".join(steps.paragraphs)
+    if outcome == "adult-only":
+        # No answers are kept, whatever was chosen: nobody can call.
+        assert steps.closing == CONSULT_YOUNG
+        assert text_.startswith("We have not kept your answers, so the clinic cannot contact you")
+        assert not steps.show_clinic_contact
+        return
+    assert steps.closing == CONSULT
+    if choice == "yes":
+        assert "The clinic aims to contact you within 2 working days." in text_
+        assert "They will use the phone number or email address you gave." in text_
+        assert "If you do not hear from the clinic, contact them yourself" in text_
+        assert steps.no_contact_warning == ""
+    else:
+        assert "yourself and give them your reference code." in text_
+        assert "A clinician will" not in text_ and "will try to contact you" not in text_
+    if outcome == "urgent-support":
+        assert steps.paragraphs[0].startswith("This form is not watched all the time")
+        assert "Do not wait for the clinic." in steps.paragraphs[0]
+        if choice == "no":
+            assert steps.no_contact_warning == (
+                "You chose not to be contacted, so the clinic cannot contact you about "
+                "these answers."
+            )
+    else:
+        assert "not watched" not in text_
+        assert steps.no_contact_warning == ""
+
+
+def test_each_outcome_says_what_the_contact_is_about():
+    clinic = ClinicContact(name="C")
+    topics = {
+        outcome: next_steps(outcome, CONTACT_CHOICES["yes"], clinic).paragraphs[-2]
+        for outcome in OUTCOME_STEPS
+    }
+    assert len(set(topics.values())) == len(topics)  # never the same sentence for all
+
+
+def test_contact_method_follows_the_details_given():
+    clinic = ClinicContact(name="C")
+    phone = next_steps("discuss", CONTACT_YES, clinic).paragraphs[0]
+    assert phone.endswith("They will use the phone number you gave.")
+    email = {"wants_contact": "yes", "contact_email": "a@example.com"}
+    assert (
+        next_steps("discuss", email, clinic)
+        .paragraphs[0]
+        .endswith("They will use the email address you gave.")
+    )
+    # Without a response time set, no time is promised.
+    assert "aims to contact you" not in phone
+
+
+@pytest.mark.parametrize("choice", ["yes", "no"])
+@pytest.mark.parametrize("outcome", sorted(OUTCOME_STEPS))
+def test_result_page_puts_title_then_next_steps_first(app, outcome, choice):
+    app.config.update(CLINIC)
+    contact = CONTACT_YES if choice == "yes" else {"wants_contact": "no"}
+    soup = complete(app, outcome, contact)
+    main = soup.main
+    order = [
+        (el.get("data-crisis") is not None and "crisis") or el.name
+        for el in main.find_all(["section", "h1"], recursive=False)
+    ]
+    if outcome == "urgent-support":
+        assert order[0] == "crisis"
+    assert order[order.index("h1") + 1] == "section"
+    block = main.find("h1").find_next_sibling("section")
+    assert block.has_attr("data-next-steps")
+    steps = words(block)
+    assert steps.startswith("What happens next")
+    assert steps.endswith(CONSULT)
+    warning = block.select_one("[data-no-contact-warning]")
+    if outcome == "urgent-support" and choice == "no":
+        assert words(warning).startswith("You chose not to be contacted, so the clinic cannot")
+    else:
+        assert warning is None
+    if outcome == "urgent-support":
+        assert "This form is not watched all the time" in steps
+        urgent_promise = "The clinic will see your answers as urgent." in steps
+        assert urgent_promise == (choice == "yes")
+    if choice == "yes":
+        assert "The clinic aims to contact you within 2 working days." in steps
+    # how to reach the clinic, with working links
+    contact_block = main.select_one("[data-clinic-contact]")
+    assert main.select_one("[data-clinic-contact] a[href='tel:5550100199']").get_text() == (
+        "(555) 010-0199"
+    )
+    assert contact_block.select_one("a[href='mailto:screening@riverside.example']")
+    assert "Monday to Friday, 9am to 5pm" in words(contact_block)
+    assert "1 River Street, Springfield" in words(contact_block)
+
+
+def test_urgent_result_never_says_someone_will_call_when_nobody_can(app):
+    soup = complete(app, "urgent-support", {"wants_contact": "no"})
+    page = words(soup.main)
+    assert "will see your answers as urgent" not in page
+    assert "will contact you" not in page and "will call" not in page
+    assert "the clinic cannot contact you about these answers" in page
+
+
+def test_clinic_details_show_only_when_set(app):
+    soup = complete(app, "discuss", {"wants_contact": "no"})
+    block = soup.main.select_one("[data-clinic-contact]")
+    assert block.select("dt") == []
+    assert "Please talk to your own doctor instead." in words(block)
+    footer = soup.select_one("footer [data-clinic-contact]")
+    assert footer is not None
+
+
+def test_outcome_text_counts_the_conditions(app):
+    soup = complete(app, "not-recommended", {"wants_contact": "no"})
+    first = soup.main.find("h1").find_next_sibling("p").get_text()
+    assert first == (
+        "Ketamine-based treatments are usually not used for people with the condition "
+        "listed below, because it could be unsafe."
+    )
+
+
+def test_reasons_are_grouped_by_level(app):
+    patient = Patient(app.test_client())
+    page = patient.complete(
+        {
+            "health": {"vascular": ["avm"], "other_conditions": ["liver"]},
+            "practical": {"ride_home": "no"},
+        }
+    )
+    soup = soup_of(page)
+    groups = {
+        g["data-flag-group"]: [li["data-flag"] for li in g.select("[data-flag]")]
+        for g in soup.select("[data-flag-group]")
+    }
+    assert groups == {
+        "contraindication": ["avm"],
+        "precaution": ["liver"],
+        "practical": ["no-ride-home"],
+    }
+    assert soup.select_one("[data-flag='current-antidepressant']") is None  # info: clinicians
+
+
+def test_keep_the_link_and_sections_collapsed_but_consult(app):
+    patient = Patient(app.test_client())
+    result = patient.complete()
+    soup = soup_of(result)
+    keep = soup.select_one(".keep-link")
+    assert "This link is the only way back to your result" in words(keep)
+    link = keep.select_one("#result-link")
+    link.select_one(".visually-hidden").decompose()
+    assert link.get_text(strip=True) == "http://localhost" + result.request.path
+    sections = soup.select("details[data-section]")
+    assert [s["data-section"] for s in sections][-1] == "consult"
+    assert [s["data-section"] for s in sections if s.has_attr("open")] == ["consult"]
+    assert soup.select("[data-section]:not(details)") == []
+
+
+def test_dates_read_as_day_month_year(app, clock):
+    from datetime import UTC, datetime
+
+    clock.moment = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
+    soup = soup_of(Patient(app.test_client()).complete())
+    assert "Sent on 7 December 2026." in words(soup.main)
+
+
+# --- the crisis panel on every later page ----------------------------------------
+
+
+def crisis_panels(response) -> list:
+    return soup_of(response).select("main [data-crisis]")
+
+
+def test_crisis_panel_on_every_page_after_a_positive_item_9(app):
+    patient = Patient(app.test_client())
+    steps = steps_with({"phq9": {"phq9_9": "1"}})
+    patient.answer_all(steps, until="health")
+    seen = {}
+    for step in ("health", "medicines", "practical", "contact"):
+        seen[step] = crisis_panels(patient.client.get(f"/screening/{step}"))
+        patient.answer(step, steps[step])
+    seen["check"] = crisis_panels(patient.client.get("/screening/check"))
+    # save for later and resume
+    patient.post("/screening/contact", {**steps["contact"], "save_for_later": "1"})
+    saved = patient.client.get("/screening/saved")
+    seen["saved"] = crisis_panels(saved)
+    link = soup_of(saved).select_one("#resume-link")
+    link.select_one(".visually-hidden").decompose()
+    seen["resume"] = crisis_panels(
+        patient.client.get(link.get_text(strip=True).removeprefix("http://localhost"))
+    )
+    result = patient.client.get(patient.submit().location)
+    seen["result"] = crisis_panels(result)
+    delete_url = result.request.path + "/delete"
+    seen["delete"] = crisis_panels(patient.client.get(delete_url))
+    deleted = patient.post(delete_url)
+    seen["deleted"] = crisis_panels(patient.client.get(deleted.location))
+    assert {page: len(panels) for page, panels in seen.items()} == dict.fromkeys(seen, 1)
+    for page, panels in seen.items():
+        actions = {a["href"] for a in panels[0].select("a.crisis-action")}
+        assert actions == {
+            "tel:988",
+            "sms:988",
+            "https://988lifeline.org/chat/",
+            "sms:741741?&body=HOME",
+            "tel:911",
+        }, page
+
+
+def test_no_crisis_panel_when_item_9_is_not_at_all(app):
+    patient = Patient(app.test_client())
+    steps = steps_with()
+    patient.answer_all(steps, until="contact")
+    assert crisis_panels(patient.client.get("/screening/contact")) == []
+    patient.answer("contact", steps["contact"])
+    assert crisis_panels(patient.client.get("/screening/check")) == []
+    result = patient.client.get(patient.submit().location)
+    assert crisis_panels(result) == []
+    assert crisis_panels(patient.client.get(result.request.path + "/delete")) == []
+    # the footer keeps the crisis contacts, without the panel's marker
+    assert soup_of(result).select_one("footer a[href='tel:988']") is not None
+
+
+def test_contact_step_warns_that_no_means_no_contact_when_the_panel_shows(app):
+    patient = Patient(app.test_client())
+    patient.answer_all(steps_with({"phq9": {"phq9_9": "3"}}), until="contact")
+    soup = soup_of(patient.client.get("/screening/contact"))
+    warning = soup.select_one("[data-no-contact-warning]")
+    assert words(warning).startswith("If you choose no, the clinic cannot contact you")
+    no = soup.select_one("input[name='wants_contact'][value='no']")
+    assert warning["id"] in no["aria-describedby"].split()
+    other = Patient(app.test_client())
+    other.answer_all(steps_with(), until="contact")
+    assert soup_of(other.client.get("/screening/contact")).select("[data-no-contact-warning]") == []
+
+
+def test_contact_fields_are_marked_to_be_revealed_by_yes(app):
+    patient = Patient(app.test_client())
+    patient.answer_all(steps_with(), until="contact")
+    soup = soup_of(patient.client.get("/screening/contact"))
+    blocks = soup.select("[data-reveal-name='wants_contact'][data-reveal-value='yes']")
+    names = [b.select_one("input, textarea")["name"] for b in blocks]
+    assert names == ["contact_name", "contact_email", "contact_phone", "contact_time"]
+    assert not any(b.has_attr("hidden") for b in blocks)  # shown without JavaScript
+
+
+# --- saved page, check page, small things ----------------------------------------
+
+
+def test_refreshing_the_saved_page_shows_the_same_link_and_it_still_works(app):
+    app.config.update(CLINIC)
+    patient = Patient(app.test_client())
+    patient.answer_all(steps_with(), until="phq9")
+    patient.post("/screening/phq9", {**EXAMPLE_1["phq9"], "save_for_later": "1"})
+
+    def link() -> str:
+        node = soup_of(patient.client.get("/screening/saved")).select_one("#resume-link")
+        node.select_one(".visually-hidden").decompose()
+        return node.get_text(strip=True)
+
+    first = link()
+    assert link() == first  # refresh
+    saved = soup_of(patient.client.get("/screening/saved"))
+    assert saved.select_one("main [data-clinic-contact] a[href='tel:5550100199']")
+    other = Patient(app.test_client())
+    path = first.removeprefix("http://localhost")
+    confirm = other.client.get(path)
+    assert confirm.status_code == 200
+    token = soup_of(confirm).select_one("input[name='csrf_token']")["value"]
+    assert other.client.post(path, data={"csrf_token": token}).location == "/screening/health"
+    # used up: the saved page no longer shows it
+    assert patient.client.get("/screening/saved").status_code == 303
+
+
+def test_check_shows_the_agreements_as_statements_without_change_links(app):
+    patient = Patient(app.test_client())
+    patient.answer_all(steps_with())
+    soup = soup_of(patient.client.get("/screening/check"))
+    agreed = [li.get_text() for li in soup.select("[data-agreed] li")]
+    assert agreed == [
+        "I understand this is not a diagnosis or medical advice",
+        "I agree my answers are stored and read by the clinic's clinicians",
+    ]
+    changes = [a["href"] for a in soup.select(".summary-action a")]
+    assert not any(href.startswith("/screening/start") for href in changes)
+    assert "/screening/about?change=1#age" in changes
+
+
+def test_favicon_and_meta_description(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.mimetype == "image/vnd.microsoft.icon"
+    assert icon.data[:4] == b"\x00\x00\x01\x00"
+    for path in ("/", "/privacy", "/screening/start"):
+        meta = soup_of(client.get(path)).select_one("meta[name='description']")
+        assert "Not a diagnosis." in meta["content"], path
+
+
+def test_error_summary_is_an_alert_with_one_item_per_error(app):
+    patient = Patient(app.test_client())
+    patient.answer_all(steps_with(), until="about")
+    soup = soup_of(patient.answer("about", {}))
+    summary = soup.select_one("[data-error-summary]")
+    assert summary["role"] == "alert"
+    assert [li.get_text() for li in summary.select("li")] == [
+        "Enter your age in years, for example 34",
+        "Select if you are pregnant, breastfeeding or planning a pregnancy",
+    ]
