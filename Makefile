@@ -1,40 +1,50 @@
 # Each target sets itself up: a virtual environment in .venv with the project installed.
+# `make run` installs only what running needs, so the first start is quick; `make test`
+# adds the test tools (pytest, ruff, bandit, Playwright, ...).
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 export APP_ENV ?= development
+PORT ?= 5000
 
 .PHONY: install run test lint format db-upgrade bench
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
-	touch $(STAMP)
+	touch $(RUN_STAMP) $(TEST_STAMP)
 
-install: $(STAMP)
+install: $(TEST_STAMP)
 
-## run: the app on the embedded SQLite default, at http://127.0.0.1:5000
+## run: the app on the embedded SQLite default, at http://127.0.0.1:5000 (PORT=8080 for another)
 run: db-upgrade
-	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $${PORT:-5000}
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 ## test: lint, then the whole test suite
 test: lint
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit -q -r questionnaire
 
-format: $(STAMP)
+format: $(TEST_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-db-upgrade: $(STAMP)
+db-upgrade: $(RUN_STAMP)
 	$(BIN)/flask --app wsgi db upgrade
 
 ## bench: start the app under gunicorn, seed 100,000 submissions, measure, print a table
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py

@@ -16,6 +16,7 @@ from . import config as settings
 from .clinic import ClinicContact
 from .errors import register_error_handlers
 from .extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
+from .serving import redact_development_server_log
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
 
@@ -154,6 +155,8 @@ def add_security_headers(response: Response) -> Response:
 
 
 def configure_logging(app: Flask) -> None:
+    # The development server logs each request line: never a link token or a query.
+    redact_development_server_log()
     if not app.debug and not app.testing:
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"

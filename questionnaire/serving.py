@@ -1,18 +1,27 @@
-"""Serving helpers for gunicorn: an access log that never records secrets."""
+"""Serving helpers: access logs that never record secrets, under gunicorn (production)
+and under the development server (`make run`).
+
+Result, delete and resume links carry tokens that are as good as passwords, and query
+strings are never logged.
+"""
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
 from gunicorn.glogging import Logger
 
-_SECRET_PATHS = re.compile(r"^(/screening/result/)[^/?]+")
+#: A token in a patient link: /screening/result/<token>[/delete], /screening/resume/<token>.
+_SECRET_PATHS = re.compile(r"(/screening/(?:result|resume)/)[^/?\s\"]+")
+_QUERY = re.compile(r"\?[^\s\"]*")
+REDACTED = "[redacted]"
 
 
 def redact(path: str) -> str:
-    """The result link's token is as good as a password: keep it out of logs."""
-    return _SECRET_PATHS.sub(r"\1[redacted]", path)
+    """The path or log line with every link token and query string taken out."""
+    return _QUERY.sub("?" + REDACTED, _SECRET_PATHS.sub(r"\1" + REDACTED, path))
 
 
 class AccessLogger(Logger):
@@ -21,3 +30,21 @@ class AccessLogger(Logger):
         atoms["U"] = redact(atoms.get("U", ""))
         atoms["r"] = "-"  # the request line holds the query string: never logged
         return atoms
+
+
+class RedactingFilter(logging.Filter):
+    """For the development server's request log (the ``werkzeug`` logger)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, ()
+        return True
+
+
+def redact_development_server_log() -> None:
+    """Install the filter once on the development server's logger."""
+    logger = logging.getLogger("werkzeug")
+    if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+        logger.addFilter(RedactingFilter())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ..helpers import STEPS, steps_with
+from ..helpers import STEPS
 from ..staff import make_submission
 from .drive import (
     OUTCOME_CHANGES,
@@ -53,15 +53,17 @@ def test_result_page_of_each_outcome(page, server, outcome):
     assert violations(page) == []
 
 
-def test_adult_only_page(page, server):
-    answer_steps(
-        page,
-        server.url,
-        steps_with({"about": {"age": "16"}}) and {"about": {"age": "16"}},
-        until="history",
-    )
+def test_confirm_age_and_adult_only_pages(page, server):
+    answer_steps(page, server.url, {"about": {"age": "16"}}, until="history")
+    page.wait_for_selector("form[data-step='confirm-age']")
+    assert violations(page) == [], "confirm age"
+    continue_(page)  # nothing chosen
+    assert page.title().startswith("Error: ")
+    assert violations(page) == [], "confirm age with its error"
+    page.check("input[name='confirm_age'][value='yes']")
+    continue_(page)
     page.wait_for_selector("main[data-outcome='adult-only']")
-    assert violations(page) == []
+    assert violations(page) == [], "adult only"
 
 
 def test_error_pages(page, server):
@@ -105,6 +107,8 @@ def test_queue_submission_and_audit_pages(page, server):
     assert violations(page) == [], "audit log"
     page.goto(server.url + "/clinician/accounts")
     assert violations(page) == [], "accounts"
+    page.goto(server.url + "/clinician/rules")
+    assert violations(page) == [], "rules"
 
 
 def test_privacy_resume_and_delete_pages(page, server):
@@ -114,7 +118,7 @@ def test_privacy_resume_and_delete_pages(page, server):
     page.click("button[name=save_for_later]")
     page.wait_for_selector("#resume-link")
     assert violations(page) == [], "resume link"
-    link = page.input_value("#resume-link")
+    link = page.inner_text("#resume-link").removeprefix("Link:").strip()
     page.context.clear_cookies()
     page.goto(link)
     assert violations(page) == [], "resume confirmation"
@@ -124,7 +128,7 @@ def test_privacy_resume_and_delete_pages(page, server):
     assert page.inner_text("h1") == "This link does not work"
     assert violations(page) == [], "link not working"
     complete(page, server.url)
-    page.click("text=delete your answers")
+    page.click("a:has-text('delete your answers')")
     assert violations(page) == [], "delete confirmation"
     page.click("text=Yes, delete my answers")
     page.wait_for_selector("h1")

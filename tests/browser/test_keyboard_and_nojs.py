@@ -115,3 +115,43 @@ def test_a_whole_screening_without_javascript(browser, server):
         assert page.locator("[data-crisis]").count() == 1
     finally:
         context.close()
+
+
+def test_contact_fields_show_only_after_yes_with_javascript(page, server):
+    from .drive import answer_steps
+
+    answer_steps(page, server.url, until="contact")
+    assert not page.is_visible("#contact_name")
+    page.check("input[name='wants_contact'][value='yes']")
+    assert page.is_visible("#contact_name") and page.is_visible("#contact_phone")
+    page.check("input[name='wants_contact'][value='no']")
+    assert not page.is_visible("#contact_name")
+    # With an error on a contact field, it stays in sight.
+    page.check("input[name='wants_contact'][value='yes']")
+    continue_(page)
+    assert page.is_visible("#contact_name")
+
+
+def test_contact_fields_are_all_there_without_javascript(browser, server):
+    from .drive import answer_steps
+
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        answer_steps(page, server.url, until="contact")
+        assert page.is_visible("#contact_name") and page.is_visible("#contact_email")
+    finally:
+        context.close()
+
+
+def test_the_copy_button_copies_the_whole_link(browser, server):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        complete(page, server.url)
+        page.click("button[data-copy='result-link']")
+        page.wait_for_selector("[data-copy-status='result-link']:has-text('Link copied.')")
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        assert copied == page.url
+    finally:
+        context.close()

@@ -98,22 +98,69 @@ def test_clinician_pages_fit_320_pixels(narrow, server):
         fits(narrow)
 
 
-def test_the_result_page_prints_as_a_summary(page, server):
-    complete(page, server.url, OUTCOME_CHANGES["evaluate-first"])
+def printed_words(pdf: bytes) -> tuple[int, str]:
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    words = " ".join(p.extract_text() for p in pages)
+    return len(pages), re.sub(r"\s+", " ", unicodedata.normalize("NFKC", words))  # "ﬁ" → "fi"
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_worked_example_1_prints_as_a_summary_of_at_most_two_pages(page, server, paper):
+    complete(page, server.url)  # worked example 1: discuss
     reference = page.inner_text(".reference-code")
-    pdf = page.pdf(format="A4")
-    words = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    words = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", words))  # "ﬁ" → "fi"
-    assert "Some of your answers need a professional's check first" in words
+    count, words = printed_words(page.pdf(format=paper))
+    assert count <= 2, f"{count} pages on {paper}"
+    today = page.evaluate("() => new Date()")  # the server and browser share a clock
+    date = f"{today.day} {today:%B %Y}"
+    assert words.startswith(f"The clinic · Ketamine therapy screening Sent on {date}")
+    assert "Ketamine therapy may be worth talking about with a professional" in words
     assert reference in words
-    assert "Your answers" in words and "Blood vessel problems" in words
+    assert "What happens next" in words
     assert "Please talk to a qualified healthcare professional" in words
-    for navigation in (
+    assert "Your answers" in words and "Blood vessel problems" in words
+    assert "How difficult these problems have made things" in words
+    for left_out in (
         "Skip to main content",
-        "Ketamine therapy screening",
         "If you need help now",
+        "Learn more about ketamine therapy",
+        "What is ketamine?",
+        "Keep the link to this page",
+        "Print this page",
+        "delete your answers",
     ):
-        assert navigation not in words
+        assert left_out not in words
+
+
+def test_the_printed_summary_keeps_the_reasons(page, server):
+    complete(page, server.url, OUTCOME_CHANGES["evaluate-first"])
+    _, words = printed_words(page.pdf(format="Letter"))
+    assert "Answers a professional needs to check first" in words
+    assert "Practical things to plan for" in words
+
+
+@pytest.mark.parametrize("outcome", sorted(OUTCOME_CHANGES))
+def test_first_screen_shows_the_outcome_and_what_happens_next(browser, server, outcome):
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    page = context.new_page()
+    complete(page, server.url, OUTCOME_CHANGES[outcome])
+    page.evaluate("() => window.scrollTo(0, 0)")
+    top = page.evaluate(
+        """() => {
+      const at = sel => document.querySelector(sel).getBoundingClientRect().top;
+      const crisis = document.querySelector('main [data-crisis]');
+      return {
+        title: at('main h1'),
+        next: at('[data-next-steps] h2'),
+        crisis: crisis ? crisis.getBoundingClientRect().bottom : 0,
+      };
+    }"""
+    )
+    context.close()
+    if outcome == "urgent-support":
+        # Crisis support comes first; the outcome and next steps follow it directly.
+        assert top["crisis"] <= top["title"] < top["next"]
+    else:
+        assert top["title"] < top["next"] < 667 - 40, top
 
 
 PATIENT_WORDS = """() => {
