@@ -99,8 +99,8 @@ def test_safety_separates_the_esketamine_rule_from_clinic_policy():
         "With the nasal spray, staff must watch you for at least 2 hours after each dose." in body
     )
     assert "each clinic sets its own rules for how long staff watch you" in body
-    assert "It can slow your breathing." in body
-    assert "boxed warning" in body
+    assert "has a boxed warning. This is the FDA's strongest kind of warning." in body
+    assert "slowed breathing (respiratory depression)" in body
     assert "In 2023 the FDA warned about this" in body
     assert "only given in a clinic" not in body
 
