@@ -94,6 +94,7 @@ def free_port() -> int:
 def settings(database_url: str) -> dict[str, str]:
     return {
         "APP_ENV": "production",
+        "FHIR_BASE_URL": "https://screening.example.org/fhir",
         "SECRET_KEY": SECRET_KEY,
         "DATABASE_URL": database_url,
         "SESSION_COOKIE_SECURE": "false",

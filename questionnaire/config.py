@@ -119,6 +119,15 @@ def load(env: str | None = None) -> dict[str, Any]:
         # Justified: a fixed key for development and tests only; production refuses it above.
         secret = "dev-only-secret-key-not-for-production"  # noqa: S105  # nosec B105
     production = env == "production"
+    fhir_base = os.environ.get("FHIR_BASE_URL", "").strip().rstrip("/")
+    if not fhir_base:
+        if production:
+            raise ConfigError(
+                "FHIR_BASE_URL is not set. Set it to the public address of the FHIR API, "
+                "e.g. https://screening.example.org/fhir (the Questionnaire's canonical "
+                "URL is built from it, never from the request's Host header)."
+            )
+        fhir_base = "http://127.0.0.1:5000/fhir"
     return {
         "APP_ENV": env,
         "TESTING": env == "testing",
@@ -166,4 +175,12 @@ def load(env: str | None = None) -> dict[str, Any]:
         # Behind a TLS-terminating proxy: how many proxies set X-Forwarded-* (0: none).
         "PROXY_FIX_HOPS": _int("PROXY_FIX_HOPS", 0),
         "HSTS": production,
+        # FHIR: the public base of /fhir (canonical URLs), and the other origins whose
+        # browser clients may POST screenings (comma-separated; none by default).
+        "FHIR_BASE_URL": fhir_base,
+        "FHIR_ALLOWED_ORIGINS": tuple(
+            o.strip().rstrip("/")
+            for o in os.environ.get("FHIR_ALLOWED_ORIGINS", "").split(",")
+            if o.strip()
+        ),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, make_response, render_template
+from flask import Flask, Response, g, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -40,6 +40,11 @@ MESSAGES: dict[int, tuple[str, str]] = {
 
 
 def _page(status: int, title: str, message: str) -> Response:
+    if request.path == "/fhir" or request.path.startswith("/fhir/"):
+        # The FHIR API answers in FHIR: an OperationOutcome, never an HTML page.
+        from .interop.outcomes import error_response
+
+        return error_response(status, f"{title}. {message}")
     html = render_template("errors/error.html", status=status, title=title, message=message)
     response = make_response(html, status)
     response.headers["Cache-Control"] = "no-store"

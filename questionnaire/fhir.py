@@ -1,5 +1,6 @@
-"""HL7 FHIR R4: the questionnaire as a ``Questionnaire`` and each submission as a
-``QuestionnaireResponse``, both generated from the form classes (never written twice).
+"""HL7 FHIR R4: each submission as a ``QuestionnaireResponse``, generated from the form
+classes (never written twice); the codings and checks the Questionnaire shares
+(``interop/definition.py`` builds that).
 
 PHQ-9 items, their answers and the total score carry their LOINC codes; every other
 answer is coded with the value the questionnaire stores. Resources are checked against
@@ -17,9 +18,6 @@ from .forms.screening import (
     PHQ9_DIFFICULTY_ANSWER_LOINC,
     PHQ9_DIFFICULTY_LOINC,
     PHQ9_ITEMS,
-    PHQ9_PANEL_LOINC,
-    PHQ9_TOTAL_LOINC,
-    QUESTIONNAIRE_VERSION,
 )
 from .models import Submission
 from .patient.summary import fields_by_name, question_fields
@@ -33,13 +31,11 @@ TOTAL_LINK_ID = "phq9_total"
 
 _ITEM_LOINC = {f"phq9_{i.number}": i.loinc for i in PHQ9_ITEMS}
 _ITEM_LOINC["phq9_difficulty"] = PHQ9_DIFFICULTY_LOINC
-_ITEM_TYPES = {
-    "radio": "choice",
-    "checkboxes": "choice",
-    "text": "string",
-    "textarea": "text",
-    "number": "integer",
-}
+
+
+def item_loinc() -> dict[str, str]:
+    """The LOINC code of each PHQ-9 question, by field name."""
+    return _ITEM_LOINC
 
 
 def _label(name: str, value: str) -> str:
@@ -55,93 +51,6 @@ def coding(name: str, value: str, display: str | None = None) -> dict[str, str]:
     if name == "phq9_difficulty":
         return {"system": LOINC, "code": PHQ9_DIFFICULTY_ANSWER_LOINC[value], "display": display}
     return {"system": ANSWER_SYSTEM, "code": value, "display": display}
-
-
-def _question_item(form: type, field: QuestionField) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "linkId": field.name,
-        "text": field.label.text,
-        "type": _ITEM_TYPES[field.kind],
-        "required": field.required,
-    }
-    if field.name in _ITEM_LOINC:
-        item["code"] = [
-            {"system": LOINC, "code": _ITEM_LOINC[field.name], "display": field.label.text}
-        ]
-    if field.kind == "checkboxes":
-        item["repeats"] = True
-    if field.max_chars and field.kind in ("text", "textarea"):
-        item["maxLength"] = field.max_chars
-    if isinstance(field, ChoiceMixin):
-        options = []
-        for option in field.options:
-            entry: dict[str, Any] = {"valueCoding": coding(field.name, option.value, option.label)}
-            if field.name in _ITEM_LOINC and field.name != "phq9_difficulty":
-                entry["extension"] = [{"url": ORDINAL, "valueDecimal": int(option.value)}]
-            options.append(entry)
-        item["answerOption"] = options
-    condition = form.conditional.get(field.name)
-    if condition is not None:
-        item["enableWhen"] = [
-            {
-                "question": c.question,
-                "operator": c.operator,
-                "answerCoding": coding(c.question, c.answer),
-            }
-            for c in condition.conditions
-        ]
-        if len(condition.conditions) > 1:
-            item["enableBehavior"] = condition.behavior
-    return item
-
-
-def questionnaire(canonical_url: str) -> dict[str, Any]:
-    """The whole screening as one Questionnaire: a group per step, an item per field."""
-    groups = []
-    for form, fields in question_fields():
-        group: dict[str, Any] = {
-            "linkId": form.step_id,
-            "text": form.title,
-            "type": "group",
-            "item": [_question_item(form, field) for field in fields],
-        }
-        if form.step_id == "phq9":
-            group["code"] = [
-                {
-                    "system": LOINC,
-                    "code": PHQ9_PANEL_LOINC,
-                    "display": "PHQ-9 quick depression assessment panel",
-                }
-            ]
-            group["prefix"] = "PHQ-9"
-            group["item"].append(
-                {
-                    "linkId": TOTAL_LINK_ID,
-                    "text": "PHQ-9 total score",
-                    "type": "integer",
-                    "readOnly": True,
-                    "code": [
-                        {
-                            "system": LOINC,
-                            "code": PHQ9_TOTAL_LOINC,
-                            "display": "Patient Health Questionnaire 9 item total score",
-                        }
-                    ],
-                }
-            )
-        groups.append(group)
-    resource = {
-        "resourceType": "Questionnaire",
-        "id": QUESTIONNAIRE_ID,
-        "url": canonical_url,
-        "version": QUESTIONNAIRE_VERSION,
-        "name": "KetamineTherapyScreening",
-        "title": "Screening for ketamine therapy for treatment-resistant depression",
-        "status": "active",
-        "subjectType": ["Patient"],
-        "item": groups,
-    }
-    return _checked("Questionnaire", resource)
 
 
 def _answers(field: QuestionField, value: Any) -> list[dict[str, Any]]:
@@ -182,18 +91,37 @@ def questionnaire_response(submission: Submission, canonical_url: str) -> dict[s
         "authored": submission.created_at.isoformat(),
         "item": groups,
     }
-    return _checked("QuestionnaireResponse", resource)
+    return checked("QuestionnaireResponse", resource)
 
 
-def _checked(resource_type: str, resource: dict[str, Any]) -> dict[str, Any]:
+def checked(resource_type: str, resource: dict[str, Any]) -> dict[str, Any]:
     """Validate against the FHIR model; raises if the resource is not valid FHIR.
 
-    The models are imported on first use: they are large, and most requests never
-    need them."""
+    FHIR JSON forbids empty arrays and objects, which the models let through, so those
+    are refused here too. The models are imported on first use: they are large, and
+    most requests never need them."""
     from fhir.resources.R4B import get_fhir_model_class
 
+    empty = empty_paths(resource)
+    if empty:
+        raise ValueError(f"{resource_type} has empty values at {', '.join(empty[:5])}")
     get_fhir_model_class(resource_type).model_validate(resource)
     return resource
+
+
+def empty_paths(value: Any, path: str = "$") -> list[str]:
+    """Where a JSON value holds an empty array, object or string (FHIR allows none)."""
+    if isinstance(value, dict):
+        found = [path] if not value else []
+        for key, child in value.items():
+            found += empty_paths(child, f"{path}.{key}")
+        return found
+    if isinstance(value, list):
+        found = [path] if not value else []
+        for index, child in enumerate(value):
+            found += empty_paths(child, f"{path}[{index}]")
+        return found
+    return [path] if value == "" else []
 
 
 def dumps(resource: dict[str, Any]) -> str:

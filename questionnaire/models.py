@@ -112,6 +112,8 @@ class Submission(db.Model):
     assessment: Mapped[dict[str, Any]] = mapped_column(JSONType)
     rules_version: Mapped[str] = mapped_column(String(32))
     questionnaire_version: Mapped[str] = mapped_column(String(32))
+    #: Where it came from: "web" (the patient pages) or "fhir" (a FHIR forms client).
+    source: Mapped[str] = mapped_column(String(16), default="web", server_default="web")
 
     flags: Mapped[list[SubmissionFlag]] = relationship(
         back_populates="submission", cascade="all, delete-orphan", passive_deletes=True

@@ -61,19 +61,36 @@ def assessed(answers: dict[str, Any], status: str = "new") -> tuple[dict[str, An
 
 def create(draft: Draft, draft_key: str, secret_key: str, now: datetime) -> Submission:
     """Build the submission for a complete draft and remove the draft."""
-    columns, assessment = assessed(drafts.flat_answers(draft))
+    submission = _build(drafts.flat_answers(draft), draft_key, secret_key, now, source="web")
+    db.session.delete(draft)
+    return submission
+
+
+def create_from_answers(
+    answers: dict[str, Any], key: str, secret_key: str, now: datetime, *, source: str
+) -> Submission:
+    """Build a submission from answers that arrived whole (a FHIR forms client). ``key``
+    plays the draft key's part: the same key gives the same result link and a second
+    submission of it is refused by the database."""
+    return _build(answers, key, secret_key, now, source=source)
+
+
+def _build(
+    answers: dict[str, Any], key: str, secret_key: str, now: datetime, *, source: str
+) -> Submission:
+    columns, assessment = assessed(answers)
     submission = Submission(
         **columns,
+        source=source,
         reference=new_reference(),
-        result_token_hash=hash_token(result_token(secret_key, draft_key)),
-        draft_key_hash=draft.key_hash,
+        result_token_hash=hash_token(result_token(secret_key, key)),
+        draft_key_hash=drafts.hash_key(key),
         created_at=now,
         flags=[
             SubmissionFlag(flag_id=f, level=assessment.level(f).value) for f in assessment.flags
         ],
     )
     db.session.add(submission)
-    db.session.delete(draft)
     return submission
 
 

@@ -66,6 +66,7 @@ def gunicorn(database_url: str, *, workers: int, log: Path, **settings: str) -> 
     env = {
         **os.environ,
         "APP_ENV": "production",
+        "FHIR_BASE_URL": "https://screening.example.org/fhir",
         "SECRET_KEY": "test-secret-key-shared-by-every-worker-" + "x" * 24,
         "DATABASE_URL": database_url,
         "SESSION_COOKIE_SECURE": "false",  # plain HTTP on localhost

@@ -39,7 +39,7 @@ def items(resource: dict) -> dict[str, dict]:
 
 
 def get_questionnaire(client) -> dict:
-    response = client.get("/fhir/Questionnaire")
+    response = client.get("/fhir/Questionnaire/ketamine-screening")
     assert response.status_code == 200
     assert response.mimetype == "application/fhir+json"
     return json.loads(text(response))
@@ -49,7 +49,7 @@ def test_the_questionnaire_validates_and_has_its_version(client):
     data = get_questionnaire(client)
     model = Questionnaire.model_validate(data)
     assert model.version == QUESTIONNAIRE_VERSION
-    assert data["url"] == "http://localhost/fhir/Questionnaire"
+    assert data["url"] == "http://127.0.0.1:5000/fhir/Questionnaire/ketamine-screening"
     assert [g["linkId"] for g in data["item"]] == [f.step_id for f in STEP_FORMS]
     assert {g["type"] for g in data["item"]} == {"group"}
 
@@ -60,7 +60,12 @@ def test_link_ids_match_the_form_fields_one_to_one(app, client):
         fields = [f.name for form in STEP_FORMS for f in unbound(form).questions()]
     expected = [name for step in CONTRACT.values() for name in step]
     assert fields == expected  # the forms still follow questionnaire.md
-    link_ids = [item["linkId"] for group in data["item"] for item in group["item"]]
+    link_ids = [
+        item["linkId"]
+        for group in data["item"]
+        for item in group["item"]
+        if item["type"] != "display"
+    ]
     assert link_ids == [
         *fields[: fields.index("phq9_difficulty") + 1],
         "phq9_total",
@@ -94,7 +99,10 @@ def test_types_options_and_conditions(client):
     assert found["contact_name"]["enableWhen"][0]["question"] == "wants_contact"
     difficulty = found["phq9_difficulty"]
     assert difficulty["enableBehavior"] == "any"
-    assert len(difficulty["enableWhen"]) == 9
+    # "=" over answers 1-3 of each item: FHIR reads "!=" as true before any answer
+    assert len(difficulty["enableWhen"]) == 27
+    assert {c["operator"] for c in difficulty["enableWhen"]} == {"="}
+    assert found["ketamine_reaction"]["enableWhen"][0]["question"] == "other_treatments"
 
 
 def test_phq9_items_and_answers_carry_their_loinc_codes(client):
@@ -144,7 +152,9 @@ def test_a_submission_exports_as_a_questionnaire_response(app, signed_in):
     data = json.loads(text(response))
     model = QuestionnaireResponse.model_validate(data)
     assert model.status == "completed"
-    assert data["questionnaire"] == f"http://localhost/fhir/Questionnaire|{QUESTIONNAIRE_VERSION}"
+    assert data["questionnaire"] == (
+        f"http://127.0.0.1:5000/fhir/Questionnaire/ketamine-screening|{QUESTIONNAIRE_VERSION}"
+    )
     assert data["identifier"]["value"] == reference
     assert data["authored"].startswith("20")
     answers = items(data)
@@ -193,4 +203,4 @@ def test_the_filtered_queue_exports_as_a_bundle(app, signed_in):
 def test_an_empty_bundle_is_still_valid(app, signed_in):
     data = json.loads(text(signed_in.client.get("/clinician/export.fhir.json?status=closed")))
     Bundle.model_validate(data)
-    assert data["entry"] == []
+    assert "entry" not in data  # FHIR JSON has no empty arrays

@@ -150,18 +150,19 @@ def export_fhir_bundle() -> Response:
     stamp = clock.now()
 
     def chunks() -> Iterator[str]:
-        yield (
-            '{"resourceType": "Bundle", "type": "collection", '
-            f'"timestamp": "{stamp.isoformat()}", "entry": ['
-        )
-        for index, submission in enumerate(db.session.scalars(statement)):
+        head = {"resourceType": "Bundle", "type": "collection", "timestamp": stamp.isoformat()}
+        yield json.dumps(head)[:-1]  # the object stays open for its entries
+        count = 0
+        for submission in db.session.scalars(statement):
             resource = fhir.questionnaire_response(submission, canonical)
             entry = {
                 "fullUrl": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, submission.reference)}",
                 "resource": resource,
             }
-            yield ("," if index else "") + json.dumps(entry, ensure_ascii=False)
-        yield "]}"
+            # FHIR JSON has no empty arrays: "entry" opens with the first one.
+            yield (', "entry": [' if count == 0 else ",") + json.dumps(entry, ensure_ascii=False)
+            count += 1
+        yield "]}" if count else "}"
 
     return _download(chunks(), FHIR_JSON, f"submissions-{stamp:%Y%m%d-%H%M%S}.fhir.json")
 

@@ -51,6 +51,13 @@ class QuestionField(Field):
         return any(getattr(v, "marks_required", False) for v in self.validators)
 
     @property
+    def required_when_asked(self) -> bool:
+        """Required whenever it is asked (always, or while its condition holds)."""
+        return self.required or any(
+            getattr(v, "required_when_asked", False) for v in self.validators
+        )
+
+    @property
     def max_chars(self) -> int | None:
         limits = [v.max_chars for v in self.validators if hasattr(v, "max_chars")]
         return min(limits) if limits else None

@@ -446,9 +446,16 @@ class Phq9Form(StepForm):
         hint="Answer this if you chose anything other than 'Not at all' above.",
         summary_label="How difficult these problems have made things",
     )
+    # Asked once any item is above "Not at all": "=" conditions only, because FHIR
+    # clients treat "!=" as true before anything is answered.
     conditional: ClassVar[Conditions] = {
         "phq9_difficulty": AskWhen(
-            tuple(When(f"phq9_{i.number}", "!=", "0") for i in PHQ9_ITEMS), behavior="any"
+            tuple(
+                When(f"phq9_{i.number}", "=", value)
+                for i in PHQ9_ITEMS
+                for value in ("1", "2", "3")
+            ),
+            behavior="any",
         )
     }
 

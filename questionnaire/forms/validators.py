@@ -13,6 +13,8 @@ NONE = "none"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,4}")
 _PHONE = re.compile(r"[0-9 +()\-]+")
+#: The phone rule as a pattern other systems can apply (FHIR's regex extension).
+PHONE_PATTERN = r"^[0-9 +()\-]*([0-9][0-9 +()\-]*){6,}$"
 
 
 def _blank(value: Any) -> bool:
@@ -129,6 +131,8 @@ class Required:
 class RequiredIfAsked:
     """Required only when the form's own conditions ask the question (see
     ``StepForm.conditional``): one rule decides both what is asked and what is kept."""
+
+    required_when_asked = True
 
     def __init__(self, message: str) -> None:
         self.message = message
