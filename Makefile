@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.installed-test
 export APP_ENV ?= development
 PORT ?= 5000
 
-.PHONY: install run test lint format db-upgrade bench
+.PHONY: install run test lint format db-upgrade bench lforms
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,17 @@ install: $(TEST_STAMP)
 run: db-upgrade
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
-## test: lint, then the whole test suite
-test: lint
+## test: lint, then the whole test suite (first LHC-Forms for the FHIR demo, and the
+## independent FHIR validator the tests run, both with npm)
+test: lint lforms tests/node/node_modules/.package-lock.json
 	$(BIN)/python -m pytest
+
+tests/node/node_modules/.package-lock.json: tests/node/package-lock.json
+	npm ci --prefix tests/node --silent --no-audit --no-fund
+
+## lforms: vendor LHC-Forms into the app's static files (npm, pinned version and hash)
+lforms:
+	tools/vendor_lforms.sh
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

@@ -42,53 +42,80 @@ def _some(rng: random.Random, options: list[str], p_any: float) -> list[str]:
     return [o for o in options if o in chosen]
 
 
+def _phq9(rng: random.Random, severity: float) -> list[str]:
+    """Nine items from one underlying severity (0-3): answers move together, as they do
+    in people; item 9 is rarer and likelier when the rest is severe."""
+    items = []
+    for _ in range(8):
+        value = severity + rng.gauss(0, 0.7)
+        items.append(str(min(3, max(0, round(value)))))
+    risk = 0.02 + 0.06 * severity  # 2% with no symptoms, 20% at the most severe
+    items.append(rng.choice("123") if rng.random() < risk else "0")
+    return items
+
+
+def _pregnancy(rng: random.Random, age: int) -> str:
+    if age >= 55:
+        return rng.choices(["not-applicable", "no", "prefer-not-to-say"], (70, 28, 2))[0]
+    if age >= 45:
+        return rng.choices(["not-applicable", "no", "prefer-not-to-say", "yes"], (45, 50, 4, 1))[0]
+    return rng.choices(["no", "not-applicable", "prefer-not-to-say", "yes"], (55, 35, 4, 6))[0]
+
+
 def random_answers(rng: random.Random) -> dict[str, Any]:
-    """One complete, valid set of answers; rare answers are rare but all appear."""
-    phq = [rng.choices("0123", weights=(2, 3, 3, 2))[0] for _ in range(8)]
-    phq.append(rng.choices("0123", weights=(88, 7, 3, 2))[0])
+    """One complete, valid set of answers, drawn together rather than one by one: age
+    shapes pregnancy and blood pressure, the length of the episode shapes how many
+    treatments were tried, one severity shapes the PHQ-9. Rare answers stay rare but
+    all appear."""
+    age = min(85, max(18, round(rng.gauss(44, 14))))
+    severity = min(3.0, max(0.0, rng.gauss(1.9, 0.6)))
+    phq = _phq9(rng, severity)
+    episode = rng.choices(
+        ["under-6-months", "6-to-12-months", "1-to-2-years", "over-2-years"], (8, 17, 25, 50)
+    )[0]
+    longer = episode in ("1-to-2-years", "over-2-years")
+    tried = rng.choices(
+        ["0", "1", "2", "3-or-more", "not-sure"],
+        (2, 6, 27, 60, 5) if longer else (15, 30, 30, 15, 10),
+    )[0]
+    many = tried in ("2", "3-or-more")
+    other_treatments = _some(rng, ["ect", "tms", "ketamine"], 0.35 if many and longer else 0.08)
+    diagnosed = _pick(rng, "yes", ["not-sure", "no"], 0.08 if many else 0.25)
+    older = age >= 55
     answers: dict[str, Any] = {
         "understand_not_diagnosis": ["y"],
         "consent_store": ["y"],
-        "age": rng.randint(18, 85),
-        "pregnancy": _pick(rng, "no", ["yes", "not-applicable", "prefer-not-to-say"], 0.3),
-        "diagnosed": _pick(rng, "yes", ["no", "not-sure"], 0.15),
-        "episode_length": rng.choice(
-            ["under-6-months", "6-to-12-months", "1-to-2-years", "over-2-years"]
-        ),
-        "antidepressants_tried": rng.choices(
-            ["0", "1", "2", "3-or-more", "not-sure"], weights=(5, 10, 30, 50, 5)
-        )[0],
-        "therapy": rng.choice(["current", "past", "never"]),
-        "other_treatments": _some(rng, ["ect", "tms", "ketamine"], 0.2),
+        "age": age,
+        "pregnancy": _pregnancy(rng, age),
+        "diagnosed": diagnosed,
+        "episode_length": episode,
+        "antidepressants_tried": tried,
+        "therapy": rng.choices(["current", "past", "never"], (35, 45, 20))[0],
+        "other_treatments": other_treatments,
         **{f"phq9_{i}": v for i, v in enumerate(phq, start=1)},
-        "blood_pressure": _pick(rng, "no", ["controlled", "not-controlled", "not-sure"], 0.25),
-        "vascular": _some(rng, ["aneurysm", "avm", "brain-bleed"], 0.04),
-        "heart_brain": _some(rng, ["recent-heart", "stroke", "head-pressure", "seizures"], 0.08),
+        "blood_pressure": _pick(
+            rng, "no", ["controlled", "not-controlled", "not-sure"], 0.45 if older else 0.15
+        ),
+        "vascular": _some(rng, ["aneurysm", "avm", "brain-bleed"], 0.06 if older else 0.02),
+        "heart_brain": _some(
+            rng, ["recent-heart", "stroke", "head-pressure", "seizures"], 0.15 if older else 0.05
+        ),
         "mental_health": _some(rng, ["psychosis", "mania"], 0.1),
         "substance_use": _pick(rng, "no", ["past", "current", "prefer-not-to-say"], 0.2),
-        "other_conditions": _some(rng, ["liver", "glaucoma", "bladder", "lung"], 0.1),
-        "medications": _some(
-            rng,
-            [
-                "antidepressant",
-                "maoi",
-                "benzodiazepine",
-                "stimulant",
-                "lamotrigine",
-                "opioid",
-                "other",
-            ],
-            0.8,
+        "other_conditions": _some(
+            rng, ["liver", "glaucoma", "bladder", "lung"], 0.18 if older else 0.06
         ),
+        "medications": _medications(rng, diagnosed == "yes" and tried != "0"),
         "ride_home": _pick(rng, "yes", ["no", "not-sure"], 0.2),
         "insurance": _pick(rng, "yes", ["no", "not-sure"], 0.3),
         "format_interest": rng.choice(["iv", "nasal-spray", "not-sure"]),
-        "wants_contact": _pick(rng, "yes", ["no"], 0.4),
+        "wants_contact": _pick(rng, "yes", ["no"], 0.25),
     }
     if any(v != "0" for v in phq):
-        answers["phq9_difficulty"] = rng.choice(["not-difficult", "somewhat", "very", "extremely"])
+        level = min(3, max(0, round(severity + rng.gauss(0, 0.6))))
+        answers["phq9_difficulty"] = ["not-difficult", "somewhat", "very", "extremely"][level]
     if "ketamine" in answers["other_treatments"]:
-        answers["ketamine_reaction"] = _pick(rng, "no-problems", ["bad-reaction", "allergic"], 0.3)
+        answers["ketamine_reaction"] = _pick(rng, "no-problems", ["bad-reaction", "allergic"], 0.15)
     if "other" in answers["medications"]:
         answers["medications_other"] = "Levothyroxine 50 micrograms"
     if answers["wants_contact"] == "yes":
@@ -98,6 +125,24 @@ def random_answers(rng: random.Random) -> dict[str, Any]:
     if rng.random() < 0.2:
         answers["notes"] = "I would like to know more about the nasal spray."
     return answers
+
+
+def _medications(rng: random.Random, treated: bool) -> list[str]:
+    """Someone in treatment mostly takes an antidepressant, sometimes with others."""
+    chosen = []
+    if rng.random() < (0.85 if treated else 0.2):
+        chosen.append("antidepressant")
+    for medicine, chance in (
+        ("maoi", 0.02),
+        ("benzodiazepine", 0.12),
+        ("stimulant", 0.05),
+        ("lamotrigine", 0.05),
+        ("opioid", 0.04),
+        ("other", 0.2),
+    ):
+        if rng.random() < chance:
+            chosen.append(medicine)
+    return chosen or ["none"]
 
 
 def _status(rng: random.Random, age_days: float) -> str:

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
 from questionnaire.extensions import db
-from questionnaire.fhir import empty_paths
+from questionnaire.fhir import coding, empty_paths
 from questionnaire.models import Submission
 
 from .helpers import steps_with, text
@@ -51,7 +51,16 @@ def answer(name: str, value: str) -> dict[str, Any]:
         )
     if name in TEXT_FIELDS:
         return {"valueString": value}
-    return {"valueCoding": {"system": "urn:ketamine-screening:answer", "code": value}}
+    if name.startswith("phq9_") and value not in coded_values(name):
+        # an answer that is not one of the options: sent with our own system
+        return {"valueCoding": {"system": "urn:ketamine-screening:answer", "code": value}}
+    return {"valueCoding": coding(name, value)}  # LOINC codes for the PHQ-9, as clients send
+
+
+def coded_values(name: str) -> set[str]:
+    from questionnaire.forms.screening import PHQ9_ANSWER_LOINC, PHQ9_DIFFICULTY_ANSWER_LOINC
+
+    return set(PHQ9_DIFFICULTY_ANSWER_LOINC if name == "phq9_difficulty" else PHQ9_ANSWER_LOINC)
 
 
 def response_for(steps: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -95,6 +104,15 @@ def parameters(data: dict) -> dict[str, list]:
 def count_submissions(app) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(Submission))
+
+
+@pytest.fixture(autouse=True)
+def _wording(app):
+    """The question wording is read once from the form classes, which need the app."""
+    from questionnaire.patient.summary import fields_by_name
+
+    with app.app_context():
+        fields_by_name()
 
 
 # --- the REST shape ---------------------------------------------------------------
@@ -360,35 +378,35 @@ def test_every_web_form_message_comes_back_as_an_operation_outcome(
     assert count_submissions(app) == 0
 
 
+MALFORMED = {
+    "not json": lambda: "not json",
+    "not a response": lambda: '{"resourceType": "Patient"}',
+    "in progress": lambda: json.dumps({**response_for(steps_with()), "status": "in-progress"}),
+    "another questionnaire": lambda: json.dumps(
+        {**response_for(steps_with()), "questionnaire": "https://x.example/Q"}
+    ),
+    "not FHIR": lambda: json.dumps(
+        {**response_for(steps_with()), "item": [{"linkId": "x", "text": ""}]}
+    ),
+    "plain text": lambda: json.dumps(response_for(steps_with())),
+}
+
+
 @pytest.mark.parametrize(
-    ("body", "content_type", "status", "words"),
+    ("case", "content_type", "status", "words"),
     [
         ("not json", FHIR_JSON, 400, "The body is not valid JSON."),
-        ('{"resourceType": "Patient"}', FHIR_JSON, 400, "must be a QuestionnaireResponse"),
-        (
-            json.dumps({**response_for(steps_with()), "status": "in-progress"}),
-            FHIR_JSON,
-            400,
-            "Only a completed QuestionnaireResponse",
-        ),
-        (
-            json.dumps({**response_for(steps_with()), "questionnaire": "https://x.example/Q"}),
-            FHIR_JSON,
-            400,
-            f"must answer the Questionnaire {CANONICAL}",
-        ),
-        (
-            json.dumps({**response_for(steps_with()), "item": [{"linkId": "x", "text": ""}]}),
-            FHIR_JSON,
-            400,
-            "not valid FHIR R4",
-        ),
-        (json.dumps(response_for(steps_with())), "text/plain", 415, "application/fhir+json"),
+        ("not a response", FHIR_JSON, 400, "must be a QuestionnaireResponse"),
+        ("in progress", FHIR_JSON, 400, "Only a completed QuestionnaireResponse"),
+        ("another questionnaire", FHIR_JSON, 400, f"must answer the Questionnaire {CANONICAL}"),
+        ("not FHIR", FHIR_JSON, 400, "not valid FHIR R4"),
+        ("plain text", "text/plain", 415, "application/fhir+json"),
     ],
 )
 def test_malformed_requests_are_refused_with_a_reason(
-    app, client, body, content_type, status, words
+    app, client, case, content_type, status, words
 ):
+    body = MALFORMED[case]()
     response = client.post(
         "/fhir/QuestionnaireResponse", data=body, headers={"Content-Type": content_type}
     )

@@ -94,3 +94,35 @@ def test_the_submission_page_costs_the_same_queries_for_few_or_many_notes(app, s
         signed_in.post(f"/clinician/submissions/{reference}/notes", {"body": "last"})
         assert signed_in.client.get(f"/clinician/submissions/{reference}").status_code == 200
     assert len(one) == len(eleven), "\n".join(s[:80] for s in [*one, "--", *eleven])
+
+
+def test_demo_answers_are_drawn_together_and_plausible():
+    import random
+
+    from questionnaire.demo import random_answers
+
+    rng = random.Random(11)  # noqa: S311 (demo data, not secrets)
+    people = [random_answers(rng) for _ in range(4000)]
+    # nobody aged 55 or more is pregnant; pregnancy appears among younger people
+    assert not [p for p in people if p["age"] >= 55 and p["pregnancy"] == "yes"]
+    assert any(p["pregnancy"] == "yes" for p in people)
+    # one severity drives the PHQ-9: items move together
+    mild = [p for p in people if int(p["phq9_1"]) == 0]
+    severe = [p for p in people if int(p["phq9_1"]) == 3]
+    assert mean_total(severe) - mean_total(mild) > 8
+    # the ketamine question only for people who had ketamine, as the form asks it
+    assert all(("ketamine_reaction" in p) == ("ketamine" in p["other_treatments"]) for p in people)
+    # longer episodes have seen more antidepressants
+    long = [p for p in people if p["episode_length"] == "over-2-years"]
+    short = [p for p in people if p["episode_length"] == "under-6-months"]
+    assert share_with_three_or_more(long) > 2 * share_with_three_or_more(short)
+
+
+def mean_total(people: list[dict]) -> float:
+    from questionnaire.rules import phq9_total
+
+    return sum(phq9_total(p) for p in people) / len(people)
+
+
+def share_with_three_or_more(people: list[dict]) -> float:
+    return sum(p["antidepressants_tried"] == "3-or-more" for p in people) / len(people)

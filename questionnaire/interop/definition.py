@@ -45,6 +45,10 @@ REGEX = f"{SD}/regex"
 ENTRY_FORMAT = f"{SD}/entryFormat"
 TARGET_CONSTRAINT = f"{SD}/targetConstraint"
 CALCULATED = f"{SDC}/sdc-questionnaire-calculatedExpression"
+RENDERING_STYLE = f"{SD}/rendering-style"
+CRISIS_STYLE = (
+    "color: #8a1c1c; font-weight: bold; border-left: 6px solid #8a1c1c; padding-left: 8px;"
+)
 
 CRISIS_LINK_ID = "phq9-crisis"
 STEM_LINK_ID = "phq9-stem"
@@ -149,8 +153,10 @@ def crisis_text(contacts: Sequence[Mapping[str, str]]) -> str:
         "yourself. You deserve support now. Help is there for you right now, day or night:"
     ]
     for contact in contacts:
-        note = f" {contact['note']}" if contact.get("note") else ""
-        lines.append(f"{contact['detail']} ({contact['name']}).{note}")
+        if contact.get("note"):
+            lines.append(f"{contact['detail']} ({contact['name']}) {contact['note']}")
+        else:
+            lines.append(f"{contact['detail']} ({contact['name']}).")
     lines.append("Please talk to a doctor or another health professional today.")
     return " ".join(lines)
 
@@ -159,6 +165,8 @@ def _crisis_item(contacts: Sequence[Mapping[str, str]]) -> dict[str, Any]:
     """Shown first in the PHQ-9 group as soon as item 9 is above "Not at all"."""
     return {
         **_display(CRISIS_LINK_ID, crisis_text(contacts)),
+        # Clients that support it show the message in bold dark red (LHC-Forms does).
+        "_text": {"extension": [{"url": RENDERING_STYLE, "valueString": CRISIS_STYLE}]},
         "enableWhen": [
             {"question": "phq9_9", "operator": "=", "answerCoding": coding("phq9_9", value)}
             for value in CRISIS_ANSWERS

@@ -11,7 +11,14 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from ..forms.screening import STEP_FORMS, StepForm
+from ..fhir import LOINC
+from ..forms.screening import (
+    PHQ9_ANSWER_LOINC,
+    PHQ9_DIFFICULTY_ANSWER_LOINC,
+    PHQ9_ITEMS,
+    STEP_FORMS,
+    StepForm,
+)
 from ..patient.summary import fields_by_name
 
 
@@ -30,12 +37,22 @@ class Intake:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _answer_values(item: Mapping[str, Any]) -> Iterator[str]:
+#: LOINC answer codes of the PHQ-9 back to the values the forms store.
+_FROM_LOINC: dict[str, dict[str, str]] = {
+    **{f"phq9_{i.number}": {v: k for k, v in PHQ9_ANSWER_LOINC.items()} for i in PHQ9_ITEMS},
+    "phq9_difficulty": {v: k for k, v in PHQ9_DIFFICULTY_ANSWER_LOINC.items()},
+}
+
+
+def _answer_values(link_id: str, item: Mapping[str, Any]) -> Iterator[str]:
     for answer in item.get("answer") or ():
         if not isinstance(answer, Mapping):
             continue
         if isinstance(answer.get("valueCoding"), Mapping):
-            yield str(answer["valueCoding"].get("code", ""))
+            code = str(answer["valueCoding"].get("code", ""))
+            if answer["valueCoding"].get("system") == LOINC:
+                code = _FROM_LOINC.get(link_id, {}).get(code, code)
+            yield code
         for key in ("valueInteger", "valueString"):
             if key in answer:
                 yield str(answer[key])
@@ -62,7 +79,7 @@ def posted_values(resource: Mapping[str, Any]) -> MultiDict:
     for item in _items(resource.get("item")):
         link_id = item.get("linkId")
         if link_id in known:
-            for value in _answer_values(item):
+            for value in _answer_values(link_id, item):
                 data.add(link_id, value)
     return data
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
-from flask import Response, current_app, request, url_for
+from flask import Response, current_app, make_response, render_template, request, url_for
 from pydantic import ValidationError as ModelError
 from sqlalchemy.exc import IntegrityError
 
@@ -281,3 +282,24 @@ def _result(submission: Submission, link: str) -> dict[str, Any]:
                 parts.append({"name": "link", "valueUri": contact["href"]})
             params.append({"name": "crisisContact", "part": parts})
     return fhir.checked("Parameters", {"resourceType": "Parameters", "parameter": params})
+
+
+# --- the demo page: our Questionnaire in LHC-Forms ------------------------------------
+
+LFORMS_VERSION_FILE = Path(__file__).resolve().parent.parent / "static/vendor/lforms/VERSION"
+#: LHC-Forms (Angular) adds <style> elements as it draws: only this page allows them.
+DEMO_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
+@bp.get("/demo")
+def demo() -> Response:
+    """A FHIR forms client (LHC-Forms, vendored by ``make lforms``) showing our
+    Questionnaire and sending the answers back."""
+    version = LFORMS_VERSION_FILE.read_text().strip() if LFORMS_VERSION_FILE.exists() else ""
+    response = make_response(render_template("interop/demo.html", lforms_version=version))
+    response.headers["Content-Security-Policy"] = DEMO_CSP
+    return response
