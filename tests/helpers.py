@@ -53,6 +53,22 @@ EXAMPLE_1: dict[str, dict[str, Any]] = {
 }
 STEPS = list(EXAMPLE_1)
 
+#: The educational sections worked example 1 is shown (rules.md).
+EXAMPLE_1_SECTIONS = [
+    "what-is-ketamine",
+    "how-it-works",
+    "rapid-relief",
+    "efficacy",
+    "safety",
+    "integration",
+    "faq-fda",
+    "faq-duration",
+    "faq-medications",
+    "faq-sessions",
+    "faq-insurance",
+    "consult",
+]
+
 
 def steps_with(changes: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
     steps = copy.deepcopy(EXAMPLE_1)

@@ -38,29 +38,30 @@ def _wait_until_up(process: subprocess.Popen, base: str, log: Path, name: str) -
 
 
 @contextmanager
-def development_server(database_url: str, *, log: Path) -> Iterator[str]:
-    """Serve the app as `make run` does (flask run, the development server)."""
-    port = free_port()
-    env = {**os.environ, "APP_ENV": "development", "DATABASE_URL": database_url}
+def _serve(command: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[str]:
+    """Run a server process until the block ends; yield its base URL once it answers."""
     with log.open("w") as out:
-        process = subprocess.Popen(  # noqa: S603 (our own flask, fixed arguments)
-            [str(FLASK), "--app", "wsgi", "run", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
+        process = subprocess.Popen(  # noqa: S603 (our own servers, fixed arguments)
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_until_up(process, base, log, "flask run")
+            _wait_until_up(process, base, log, Path(command[0]).name)
             yield base
         finally:
             process.terminate()
             process.wait(timeout=30)
 
 
-@contextmanager
-def gunicorn(database_url: str, *, workers: int, log: Path, **settings: str) -> Iterator[str]:
+def development_server(database_url: str, *, log: Path):
+    """Serve the app as `make run` does (flask run, the development server)."""
+    port = free_port()
+    env = {**os.environ, "APP_ENV": "development", "DATABASE_URL": database_url}
+    command = [str(FLASK), "--app", "wsgi", "run", "--host", "127.0.0.1", "--port", str(port)]
+    return _serve(command, env, port, log)
+
+
+def gunicorn(database_url: str, *, workers: int, log: Path, **settings: str):
     """Serve the app under gunicorn (production settings) and yield its base URL."""
     port = free_port()
     env = {
@@ -75,18 +76,4 @@ def gunicorn(database_url: str, *, workers: int, log: Path, **settings: str) -> 
         "GUNICORN_LOG_LEVEL": "warning",
         **settings,
     }
-    with log.open("w") as out:
-        process = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "wsgi:app"],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(process, base, log, "gunicorn")
-            yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+    return _serve([str(GUNICORN), "-c", "gunicorn.conf.py", "wsgi:app"], env, port, log)

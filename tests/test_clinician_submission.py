@@ -20,6 +20,7 @@ from .staff import audit_count, audit_rows, make_clinician, make_submission
 def stored(app, reference) -> Submission:
     with app.app_context():
         submission = db.session.scalar(select(Submission).where(Submission.reference == reference))
+        submission.notes  # noqa: B018 (loaded while the session is open)
         db.session.expunge_all()
         return submission
 
@@ -71,7 +72,12 @@ def test_an_unknown_reference_is_not_found(signed_in):
     ("path", "data", "check", "action"),
     [
         ("status", {"status": "in-review"}, lambda s: s.status == "in-review", "status-changed"),
-        ("notes", {"body": "Called, no answer. Will try again."}, lambda s: True, "noted"),
+        (
+            "notes",
+            {"body": "Called, no answer. Will try again."},
+            lambda s: [n.body for n in s.notes] == ["Called, no answer. Will try again."],
+            "noted",
+        ),
     ],
 )
 def test_each_action_changes_what_is_stored_and_writes_one_audit_row(

@@ -15,7 +15,7 @@ from questionnaire.extensions import db
 from questionnaire.fhir import coding, empty_paths
 from questionnaire.models import Submission
 
-from .helpers import steps_with, text
+from .helpers import EXAMPLE_1_SECTIONS, steps_with, text
 from .test_validation import CASES
 
 CANONICAL = "http://127.0.0.1:5000/fhir/Questionnaire/ketamine-screening"
@@ -235,6 +235,12 @@ def test_items_carry_their_rules(client):
     assert control["valueCodeableConcept"]["coding"][0]["code"] == "check-box"
     hint = found["antidepressants_tried-hint"]
     assert hint["type"] == "display" and hint["text"].startswith("Count each medicine")
+    assert found["vascular-aneurysm-hint"]["text"] == (
+        "Aneurysm: A bulging blood vessel in the brain, chest, belly or elsewhere"
+    )
+    assert found["medications-benzodiazepine-hint"]["text"] == (
+        "A benzodiazepine: For example lorazepam, alprazolam or diazepam"
+    )
     for name in (
         "other_treatments",
         "vascular",
@@ -273,20 +279,7 @@ def test_worked_example_1_is_assessed_and_stored(app, client):
     data = fhir_json(response)
     found = parameters(data)
     assert found["outcome"] == ["discuss"]
-    assert found["section"] == [
-        "what-is-ketamine",
-        "how-it-works",
-        "rapid-relief",
-        "efficacy",
-        "safety",
-        "integration",
-        "faq-fda",
-        "faq-duration",
-        "faq-medications",
-        "faq-sessions",
-        "faq-insurance",
-        "consult",
-    ]
+    assert found["section"] == EXAMPLE_1_SECTIONS
     assert "crisisContact" not in found
     assert "flag" not in found  # the only flag is for clinicians
     assert found["nextStep"][-1].startswith("Please talk to a qualified healthcare professional")
@@ -375,6 +368,14 @@ def test_every_web_form_message_comes_back_as_an_operation_outcome(
         "details": {"text": message},
         "expression": [f"QuestionnaireResponse.item.where(linkId='{field}')"],
     } in issues
+    assert count_submissions(app) == 0
+
+
+def test_an_oversized_response_is_refused_before_it_is_read(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    response = post(client, response_for(steps_with()))
+    assert response.status_code == 413
+    assert fhir_json(response)["issue"][0]["code"] == "too-costly"
     assert count_submissions(app) == 0
 
 

@@ -14,7 +14,7 @@ from questionnaire.models import Draft, Submission
 from questionnaire.rules import RULES_VERSION
 from questionnaire.submissions import hash_token
 
-from .helpers import EXAMPLE_1, STEPS, steps_with, text
+from .helpers import EXAMPLE_1, EXAMPLE_1_SECTIONS, STEPS, steps_with, text
 
 REFERENCE = re.compile(r"KT-[34679ACDEFGHJKMNPQRTWXY]{4}-[34679ACDEFGHJKMNPQRTWXY]{4}")
 
@@ -60,25 +60,7 @@ def test_start_without_a_draft_creates_nothing_until_the_first_answer(app, clien
 # --- full walks to each outcome -------------------------------------------------
 
 WALKS = [
-    (
-        "discuss",
-        {},
-        [],
-        [
-            "what-is-ketamine",
-            "how-it-works",
-            "rapid-relief",
-            "efficacy",
-            "safety",
-            "integration",
-            "faq-fda",
-            "faq-duration",
-            "faq-medications",
-            "faq-sessions",
-            "faq-insurance",
-            "consult",
-        ],
-    ),
+    ("discuss", {}, [], EXAMPLE_1_SECTIONS),
     (
         "not-recommended",
         {"health": {"vascular": ["aneurysm"]}},

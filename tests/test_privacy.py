@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import timedelta
 
@@ -54,7 +53,8 @@ def test_save_on_a_middle_step_and_continue_in_another_browser(app, patient):
     patient.answer_all(steps_with(), until="health")
     link = save_for_later(patient, "health", EXAMPLE_1["health"])
     assert link.startswith("http://localhost/screening/resume/")
-    page = html.unescape(text(patient.client.get("/screening/check")))  # same browser goes on
+    # the same browser can carry on, at the first unanswered step
+    assert patient.client.get("/screening/check").location == "/screening/medicines"
 
     other = Patient(app.test_client())
     path = link.removeprefix("http://localhost")
@@ -70,7 +70,6 @@ def test_save_on_a_middle_step_and_continue_in_another_browser(app, patient):
         assert other.answer(step, EXAMPLE_1[step]).status_code == 303
     assert other.submit().status_code == 303
     assert count(app, Submission) == 1
-    assert page  # the first browser had been able to carry on before the move
 
 
 def test_the_first_browser_no_longer_opens_a_moved_draft(app, patient):
@@ -122,7 +121,7 @@ def test_a_wrong_used_expired_or_replaced_link_shows_the_clear_page(
 
 def test_save_from_the_first_step_starts_a_draft(app, patient):
     link = save_for_later(patient, "start", EXAMPLE_1["start"])
-    assert link
+    assert link.startswith("http://localhost/screening/resume/")
     assert count(app, Draft) == 1
 
 

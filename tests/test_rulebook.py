@@ -11,15 +11,7 @@ from questionnaire.rules import FIRST_VERSION, FLAGS, OUTCOMES, RULES_VERSION, S
 
 def test_every_rule_is_described_once():
     assert set(rulebook.FLAG_WHEN) == set(FLAGS)
-    assert [r.id for r in rulebook.OUTCOME_RULES] == [
-        "urgent-support",
-        "adult-only",
-        "not-recommended",
-        "other-options-first",
-        "evaluate-first",
-        "discuss",
-    ]
-    assert set(OUTCOMES) == {r.id for r in rulebook.OUTCOME_RULES}
+    assert [r.id for r in rulebook.OUTCOME_RULES] == list(OUTCOMES)  # in the order tried
     assert set(rulebook.SECTION_WHEN) == set(SECTION_ORDER)
 
 

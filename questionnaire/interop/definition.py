@@ -142,8 +142,15 @@ def _question(form: type[StepForm], field: QuestionField) -> dict[str, Any]:
         ]
         if len(condition.conditions) > 1:
             item["enableBehavior"] = condition.behavior
+    hints = []
     if field.hint and field.kind != "number":
-        item["item"] = [_display(f"{field.name}-hint", field.hint)]
+        hints.append(_display(f"{field.name}-hint", field.hint))
+    for option in getattr(field, "options", ()):
+        if option.hint:
+            text = f"{option.label}: {option.hint}"
+            hints.append(_display(f"{field.name}-{option.value}-hint", text))
+    if hints:
+        item["item"] = hints
     return item
 
 

@@ -13,16 +13,9 @@ import pytest
 from questionnaire.fhir import coding
 
 from ..helpers import steps_with
+from .drive import TEXT_FIELDS
 
 VENDORED = Path(__file__).resolve().parents[2] / "questionnaire/static/vendor/lforms/VERSION"
-TEXT_FIELDS = {
-    "age",
-    "notes",
-    "medications_other",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-}
 
 
 @pytest.fixture
