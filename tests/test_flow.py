@@ -479,3 +479,10 @@ def test_a_reference_code_already_taken_is_drawn_again(app, client, monkeypatch)
     with app.app_context():
         references = db.session.scalars(select(Submission.reference)).all()
     assert sorted(references) == ["KT-AAAA-AAAA", "KT-CCCC-CCCC"]
+
+
+def test_an_adult_age_settles_a_waiting_confirmation(patient):
+    patient.answer("start", EXAMPLE_1["start"])
+    patient.answer("about", {"age": "16", "pregnancy": "no"})
+    patient.answer("about", {"age": "61", "pregnancy": "no"})
+    assert patient.client.get("/screening/confirm-age").location == "/screening/history"

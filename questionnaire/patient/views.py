@@ -225,6 +225,8 @@ def _save_step(form: StepForm) -> Response:
         }
         return redirect(url_for(".confirm_age"), code=303)
 
+    if step_id == "about":
+        session.pop(PENDING_AGE, None)  # an adult age settles any earlier question
     new_key = None
     if draft is None:
         draft, new_key = drafts.start(now, _ttl())
