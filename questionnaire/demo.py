@@ -18,7 +18,8 @@ from sqlalchemy import func, insert, select
 
 from .extensions import db
 from .models import Clinician, Note, Submission, SubmissionFlag
-from .submissions import REFERENCE_ALPHABET, assessed
+from .references import REFERENCE_ALPHABET
+from .submissions import assessed
 
 BATCH = 5000
 NOTES = (

@@ -12,6 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from flask import current_app
+
+from .forms.catalogue import fields_by_name, question_fields
 from .forms.fields import ChoiceMixin, QuestionField
 from .forms.screening import (
     PHQ9_ANSWER_LOINC,
@@ -20,8 +23,8 @@ from .forms.screening import (
     PHQ9_ITEMS,
 )
 from .models import Submission
-from .patient.summary import fields_by_name, question_fields
 
+FHIR_JSON = "application/fhir+json"
 LOINC = "http://loinc.org"
 ANSWER_SYSTEM = "urn:ketamine-screening:answer"
 REFERENCE_SYSTEM = "urn:ketamine-screening:reference"
@@ -36,6 +39,16 @@ _ITEM_LOINC["phq9_difficulty"] = PHQ9_DIFFICULTY_LOINC
 def item_loinc() -> dict[str, str]:
     """The LOINC code of each PHQ-9 question, by field name."""
     return _ITEM_LOINC
+
+
+def base_url() -> str:
+    """The public base of the FHIR API, from the FHIR_BASE_URL setting."""
+    return str(current_app.config["FHIR_BASE_URL"])
+
+
+def canonical_url() -> str:
+    """The Questionnaire's canonical URL: from the setting, never from the Host header."""
+    return f"{base_url()}/Questionnaire/{QUESTIONNAIRE_ID}"
 
 
 def _label(name: str, value: str) -> str:

@@ -9,25 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from . import drafts
 from .extensions import db
 from .forms.screening import QUESTIONNAIRE_VERSION
-from .models import Draft, Submission, SubmissionFlag, priority_for
+from .models import Draft, Note, Submission, SubmissionFlag, priority_for
+from .references import new_reference, normalise_reference
 from .rules import RULES_VERSION, Assessment, Level, assess
-
-#: No look-alikes: no 0/O, 1/I/L, 2/Z, 5/S, 8/B, U/V.
-REFERENCE_ALPHABET = "34679ACDEFGHJKMNPQRTWXY"
-
-
-def new_reference() -> str:
-    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
-    return f"KT-{chars[:4]}-{chars[4:]}"
 
 
 def result_token(secret_key: str, draft_key: str) -> str:
@@ -107,4 +100,19 @@ def by_draft_key(draft_key: str | None) -> Submission | None:
         return None
     return db.session.scalar(
         select(Submission).where(Submission.draft_key_hash == drafts.hash_key(draft_key))
+    )
+
+
+def by_reference(reference: str) -> Submission | None:
+    """A submission by its reference code (exactly as issued), with what its page
+    shows loaded in the same round trip: the assigned clinician and the notes."""
+    if normalise_reference(reference) != reference:
+        return None  # only the exact form reaches the database
+    return db.session.scalar(
+        select(Submission)
+        .where(Submission.reference == reference)
+        .options(
+            joinedload(Submission.assigned_to),
+            selectinload(Submission.notes).joinedload(Note.author),
+        )
     )

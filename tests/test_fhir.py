@@ -9,8 +9,8 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
+from questionnaire.forms.catalogue import unbound
 from questionnaire.forms.screening import QUESTIONNAIRE_VERSION, STEP_FORMS
-from questionnaire.patient.summary import unbound
 
 from .helpers import text
 from .staff import audit_rows, make_submission

@@ -109,7 +109,7 @@ def count_submissions(app) -> int:
 @pytest.fixture(autouse=True)
 def _wording(app):
     """The question wording is read once from the form classes, which need the app."""
-    from questionnaire.patient.summary import fields_by_name
+    from questionnaire.forms.catalogue import fields_by_name
 
     with app.app_context():
         fields_by_name()

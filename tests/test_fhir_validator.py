@@ -49,7 +49,7 @@ def validate(tmp_path):
 
 
 def test_every_resource_the_app_produces_is_valid_r4(app, client, signed_in, validate):
-    from questionnaire.patient.summary import fields_by_name
+    from questionnaire.forms.catalogue import fields_by_name
 
     with app.app_context():
         fields_by_name()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from questionnaire.forms.catalogue import unbound
 from questionnaire.forms.fields import ChoiceMixin
 from questionnaire.forms.screening import STEP_FORMS, STEP_IDS, STEP_TITLES
-from questionnaire.patient.summary import unbound
 
 NONE = "none"
 CONTRACT: dict[str, dict[str, tuple[str, ...] | None]] = {

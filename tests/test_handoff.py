@@ -8,7 +8,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from questionnaire.clinic import ClinicContact
-from questionnaire.patient.next_steps import CONSULT, CONSULT_YOUNG, next_steps
+from questionnaire.next_steps import CONSULT, CONSULT_YOUNG, next_steps
 from questionnaire.rules import OUTCOMES
 
 from .helpers import EXAMPLE_1, Patient, steps_with, text

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from questionnaire.extensions import db
 from questionnaire.fhir import questionnaire_response
+from questionnaire.forms.catalogue import answer_groups
 from questionnaire.models import Draft
-from questionnaire.patient.summary import answer_groups
 
 from .helpers import steps_with, text
 

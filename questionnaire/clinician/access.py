@@ -51,3 +51,13 @@ password_done = _guard("password", needs_code=False, needs_admin=False)
 clinician_required = _guard("clinician", needs_code=True, needs_admin=False)
 #: Signed in with both factors, as an admin.
 admin_required = _guard("admin", needs_code=True, needs_admin=True)
+
+
+T = TypeVar("T")
+
+
+def found(thing: T | None) -> T:
+    """The thing asked for, or a 404."""
+    if thing is None:
+        abort(404)
+    return thing

@@ -20,9 +20,10 @@ from ..auth import passwords, sessions
 from ..extensions import db
 from ..forms.clinician import AccountForm
 from ..models import AuditEvent, Clinician
+from ..references import normalise_reference
 from . import bp, page_size
 from .access import admin_required
-from .queue import Cursor, normalise_reference
+from .queue import Cursor
 
 
 @bp.get("/audit")

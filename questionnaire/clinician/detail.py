@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from ..content import section
 from ..extensions import db
+from ..forms.catalogue import answer_groups
 from ..forms.screening import PHQ9_ITEMS, PHQ9_OPTIONS
 from ..models import AuditEvent, Submission
-from ..patient.summary import answer_groups
 from ..rules import OUTCOMES
 from .workflow import STATUS_LABELS
 

@@ -17,16 +17,15 @@ from flask import Response, request, stream_with_context
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import audit, clock, fhir
+from .. import audit, clock, fhir, submissions
 from ..extensions import db
-from ..interop import FHIR_JSON, canonical_url
+from ..fhir import FHIR_JSON, canonical_url
+from ..forms.catalogue import question_fields
 from ..models import Note, Submission
-from ..patient.summary import question_fields
 from . import bp
-from .access import clinician_required
+from .access import clinician_required, found
 from .detail import export_dict
 from .queue import Filters, filtered, ordered
-from .views import _load
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 META_COLUMNS = (
@@ -170,7 +169,7 @@ def export_fhir_bundle() -> Response:
 @bp.get("/submissions/<reference>/export.fhir.json")
 @clinician_required
 def export_fhir(reference: str) -> Response:
-    submission = _load(reference)
+    submission = found(submissions.by_reference(reference))
     body = fhir.dumps(fhir.questionnaire_response(submission, canonical_url()))
     _record_export("fhir", submission)
     return _download(body, FHIR_JSON, f"{submission.reference}.fhir.json")
@@ -179,7 +178,7 @@ def export_fhir(reference: str) -> Response:
 @bp.get("/submissions/<reference>/export.json")
 @clinician_required
 def export_json(reference: str) -> Response:
-    submission = _load(reference)
+    submission = found(submissions.by_reference(reference))
     payload = export_dict(submission)
     _record_export("json", submission)
     chunks = json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(payload)

@@ -8,7 +8,6 @@ row 1 or row 100,000. The cursor is the last row's (priority, created_at, id).
 from __future__ import annotations
 
 import base64
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -17,10 +16,8 @@ from sqlalchemy import Select, exists, false, select, tuple_
 from sqlalchemy.orm import joinedload
 
 from ..models import STATUSES, Submission, SubmissionFlag
+from ..references import normalise_reference
 from ..rules import FLAGS, OUTCOMES
-from ..submissions import REFERENCE_ALPHABET
-
-_REFERENCE = re.compile(rf"(?:KT)?([{REFERENCE_ALPHABET}]{{4}})([{REFERENCE_ALPHABET}]{{4}})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +48,6 @@ class Filters:
 
     def describe(self) -> str:
         return ", ".join(f"{k}={v}" for k, v in self.as_args().items()) or "none"
-
-
-def normalise_reference(text: str) -> str | None:
-    """``KT-7F3K-9QXD`` from ``kt-7f3k-9qxd``, ``7F3K9QXD`` or ``KT 7F3K 9QXD``; None if
-    the text cannot be a reference (so it never reaches the database)."""
-    compact = re.sub(r"[\s\-]", "", text.upper())
-    match = _REFERENCE.fullmatch(compact)
-    return f"KT-{match.group(1)}-{match.group(2)}" if match else None
 
 
 def filtered(filters: Filters) -> Select[tuple[Submission]]:

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import (
     Response,
-    abort,
     flash,
     make_response,
     redirect,
@@ -16,18 +15,17 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
-from .. import audit, clock, rulebook
+from .. import audit, clock, rulebook, submissions
 from ..content import section
 from ..extensions import db
 from ..forms.clinician import AssignForm, NoteForm, StatusForm
 from ..models import Clinician, Note, Submission
 from ..rules import FLAGS, OUTCOMES, PHQ9_BAND_LABELS, RULES_VERSION, SECTION_ORDER
 from . import bp, page_size
-from .access import clinician_required
+from .access import clinician_required, found
 from .detail import view_model
-from .queue import Cursor, Filters, normalise_reference, page
+from .queue import Cursor, Filters, page
 from .workflow import STATUS_LABELS, allowed_next
 
 
@@ -54,22 +52,6 @@ def queue() -> str:
         flags=sorted(FLAGS),
         bands=PHQ9_BAND_LABELS,
     )
-
-
-def _load(reference: str) -> Submission:
-    if normalise_reference(reference) != reference:
-        abort(404)
-    submission = db.session.scalar(
-        select(Submission)
-        .where(Submission.reference == reference)
-        .options(
-            joinedload(Submission.assigned_to),
-            selectinload(Submission.notes).joinedload(Note.author),
-        )
-    )
-    if submission is None:
-        abort(404)
-    return submission
 
 
 def _active_clinicians() -> list[tuple[int, str]]:
@@ -116,13 +98,13 @@ def _back(submission: Submission, message: str) -> Response:
 @bp.get("/submissions/<reference>")
 @clinician_required
 def submission(reference: str) -> Response:
-    return _render(_load(reference))
+    return _render(found(submissions.by_reference(reference)))
 
 
 @bp.post("/submissions/<reference>/status")
 @clinician_required
 def change_status(reference: str) -> Response:
-    submission = _load(reference)
+    submission = found(submissions.by_reference(reference))
     form = StatusForm(allowed_next(submission.status), STATUS_LABELS)
     if not form.validate():
         return _render(submission, 422, status_form=form)
@@ -141,7 +123,7 @@ def change_status(reference: str) -> Response:
 @bp.post("/submissions/<reference>/assign")
 @clinician_required
 def assign(reference: str) -> Response:
-    submission = _load(reference)
+    submission = found(submissions.by_reference(reference))
     clinicians = _active_clinicians()
     form = AssignForm(clinicians)
     if not form.validate():
@@ -162,7 +144,7 @@ def assign(reference: str) -> Response:
 @bp.post("/submissions/<reference>/notes")
 @clinician_required
 def add_note(reference: str) -> Response:
-    submission = _load(reference)
+    submission = found(submissions.by_reference(reference))
     form = NoteForm()
     if not form.validate():
         return _render(submission, 422, note_form=form)

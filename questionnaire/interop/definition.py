@@ -17,6 +17,7 @@ from typing import Any
 from markupsafe import escape
 
 from ..fhir import LOINC, ORDINAL, QUESTIONNAIRE_ID, TOTAL_LINK_ID, checked, coding, item_loinc
+from ..forms.catalogue import question_fields
 from ..forms.fields import ChoiceMixin, QuestionField
 from ..forms.screening import (
     PHQ9_ATTRIBUTION,
@@ -28,7 +29,6 @@ from ..forms.screening import (
     StepForm,
 )
 from ..forms.validators import PHONE_PATTERN
-from ..patient.summary import question_fields
 from ..rules import CRISIS_ANSWERS
 
 #: The date this version of the questionnaire was published.

@@ -12,6 +12,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from ..fhir import LOINC
+from ..forms.catalogue import fields_by_name
 from ..forms.screening import (
     PHQ9_ANSWER_LOINC,
     PHQ9_DIFFICULTY_ANSWER_LOINC,
@@ -19,7 +20,6 @@ from ..forms.screening import (
     STEP_FORMS,
     StepForm,
 )
-from ..patient.summary import fields_by_name
 
 
 @dataclass(frozen=True, slots=True)

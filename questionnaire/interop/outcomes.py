@@ -8,7 +8,7 @@ from typing import Any
 from flask import Response
 
 from .. import fhir
-from . import FHIR_JSON
+from ..fhir import FHIR_JSON
 from .intake import Problem
 
 #: HTTP status → the OperationOutcome issue type that says the same.

@@ -15,10 +15,11 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import clock, fhir, submissions
 from ..extensions import csrf, db, limiter
+from ..fhir import FHIR_JSON, base_url, canonical_url
 from ..models import Submission
-from ..patient.next_steps import next_steps
+from ..next_steps import next_steps
 from ..rules import OUTCOMES, Flag, crisis_support_needed, is_minor
-from . import FHIR_JSON, base_url, bp, canonical_url
+from . import bp
 from .definition import QUESTIONNAIRE_DATE, questionnaire
 from .intake import Problem, read
 from .outcomes import error_response

@@ -26,6 +26,7 @@ from ..clinic import ClinicContact
 from ..content import section
 from ..errors import DATABASE_DOWN
 from ..extensions import db, limiter
+from ..forms.catalogue import answer_groups
 from ..forms.confirm_age import ConfirmAgeForm
 from ..forms.screening import (
     FORMS_BY_STEP,
@@ -35,10 +36,9 @@ from ..forms.screening import (
     StepForm,
 )
 from ..models import Draft, Submission
+from ..next_steps import next_steps
 from ..rules import OUTCOMES, PHQ9_BAND_LABELS, Flag, Level, crisis_support_needed, is_minor
 from . import bp
-from .next_steps import next_steps
-from .summary import answer_groups
 
 log = logging.getLogger(__name__)
 

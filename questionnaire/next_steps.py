@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..clinic import ClinicContact
+from .clinic import ClinicContact
 
 CONSULT = (
     "Please talk to a qualified healthcare professional, such as your doctor or "

@@ -1,4 +1,5 @@
-"""Answers as a person reads them, worded by the form classes (never written twice)."""
+"""Answers as a person reads them, worded by the form classes (never written twice): the
+presenter the patient pages, the clinician pages, the exports and FHIR all read."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from ..forms.fields import QuestionField
-from ..forms.screening import STEP_FORMS, StepForm
+from .fields import QuestionField
+from .screening import STEP_FORMS, StepForm
 
 NOT_ANSWERED = "Not answered"
 
