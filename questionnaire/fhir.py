@@ -14,14 +14,9 @@ from typing import Any
 
 from flask import current_app
 
+from . import phq9
 from .forms.catalogue import fields_by_name, question_fields
 from .forms.fields import ChoiceMixin, QuestionField
-from .forms.screening import (
-    PHQ9_ANSWER_LOINC,
-    PHQ9_DIFFICULTY_ANSWER_LOINC,
-    PHQ9_DIFFICULTY_LOINC,
-    PHQ9_ITEMS,
-)
 from .models import Submission
 
 FHIR_JSON = "application/fhir+json"
@@ -32,8 +27,8 @@ ORDINAL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 QUESTIONNAIRE_ID = "ketamine-screening"
 TOTAL_LINK_ID = "phq9_total"
 
-_ITEM_LOINC = {f"phq9_{i.number}": i.loinc for i in PHQ9_ITEMS}
-_ITEM_LOINC["phq9_difficulty"] = PHQ9_DIFFICULTY_LOINC
+_ITEM_LOINC = {item.field: item.loinc for item in phq9.ITEMS}
+_ITEM_LOINC[phq9.DIFFICULTY_FIELD] = phq9.DIFFICULTY_LOINC
 
 
 def item_loinc() -> dict[str, str]:
@@ -60,9 +55,9 @@ def coding(name: str, value: str, display: str | None = None) -> dict[str, str]:
     """The Coding of one answer: LOINC for the PHQ-9, our own values otherwise."""
     display = display or _label(name, value)
     if name in _ITEM_LOINC and name != "phq9_difficulty":
-        return {"system": LOINC, "code": PHQ9_ANSWER_LOINC[value], "display": display}
+        return {"system": LOINC, "code": phq9.ANSWER_LOINC[value], "display": display}
     if name == "phq9_difficulty":
-        return {"system": LOINC, "code": PHQ9_DIFFICULTY_ANSWER_LOINC[value], "display": display}
+        return {"system": LOINC, "code": phq9.DIFFICULTY_ANSWER_LOINC[value], "display": display}
     return {"system": ANSWER_SYSTEM, "code": value, "display": display}
 
 

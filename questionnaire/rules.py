@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from . import phq9
+
 RULES_VERSION = "2026.12"
 #: The version every rule had when the rules were first published.
 FIRST_VERSION = "2026.11.1"
@@ -156,51 +158,16 @@ def _any(*checks: Callable[[Answers], bool]) -> Callable[[Answers], bool]:
 
 # --- PHQ-9 ------------------------------------------------------------------------
 
-PHQ9_ITEMS: tuple[str, ...] = tuple(f"phq9_{n}" for n in range(1, 10))
-MODERATE_THRESHOLD = 10
 ADULT_AGE = 18
 
-#: (lowest total, band id), highest first.
-PHQ9_BANDS: tuple[tuple[int, str], ...] = (
-    (20, "severe"),
-    (15, "moderately-severe"),
-    (10, "moderate"),
-    (5, "mild"),
-    (0, "minimal"),
-)
-
-PHQ9_BAND_LABELS: Mapping[str, str] = {
-    "minimal": "minimal",
-    "mild": "mild",
-    "moderate": "moderate",
-    "moderately-severe": "moderately severe",
-    "severe": "severe",
-}
-
-
-def phq9_total(answers: Answers) -> int | None:
-    """Sum of items 1–9, or None when any item is missing."""
-    values = [answers.get(item) for item in PHQ9_ITEMS]
-    if any(v is None for v in values):
-        return None
-    return sum(int(v) for v in values)
-
-
-def phq9_band(total: int) -> str:
-    for lowest, band in PHQ9_BANDS:
-        if total >= lowest:
-            return band
-    raise ValueError(f"PHQ-9 total out of range: {total}")
-
-
-#: PHQ-9 item 9 answers that call for crisis support (several days or more).
-CRISIS_ANSWERS = ("1", "2", "3")
-
-
-def crisis_support_needed(answers: Answers) -> bool:
-    """True once PHQ-9 item 9 is answered above "Not at all"; decides the crisis panel
-    as well as the ``suicidal-thoughts`` flag."""
-    return answers.get("phq9_9") in CRISIS_ANSWERS
+# The PHQ-9's items, scoring and crisis threshold live in phq9.py; named here as the
+# rules use them.
+MODERATE_THRESHOLD = phq9.MODERATE_THRESHOLD
+PHQ9_BAND_LABELS = phq9.BAND_LABELS
+CRISIS_ANSWERS = phq9.CRISIS_ANSWERS
+phq9_total = phq9.total
+phq9_band = phq9.band
+crisis_support_needed = phq9.crisis_support_needed
 
 
 #: ``antidepressants_tried`` answers short of the usual definition of treatment

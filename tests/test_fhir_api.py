@@ -58,9 +58,10 @@ def answer(name: str, value: str) -> dict[str, Any]:
 
 
 def coded_values(name: str) -> set[str]:
-    from questionnaire.forms.screening import PHQ9_ANSWER_LOINC, PHQ9_DIFFICULTY_ANSWER_LOINC
+    from questionnaire import phq9
 
-    return set(PHQ9_DIFFICULTY_ANSWER_LOINC if name == "phq9_difficulty" else PHQ9_ANSWER_LOINC)
+    answers = phq9.DIFFICULTY_ANSWERS if name == phq9.DIFFICULTY_FIELD else phq9.ANSWERS
+    return {a.value for a in answers}
 
 
 def response_for(steps: dict[str, dict[str, Any]]) -> dict[str, Any]:

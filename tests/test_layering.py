@@ -44,3 +44,23 @@ def test_the_check_sees_a_crossing(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("from ..clinician.views import x\nfrom .. import interop\n")
     assert imported_areas(module) == {"clinician", "interop"}
+
+
+@pytest.mark.parametrize(
+    "fact",
+    [
+        "Little interest or pleasure in doing things",  # an item's wording
+        "Over the last 2 weeks",  # the stem
+        "LA6571-9",  # an answer's LOINC code
+        "44261-6",  # the total score's LOINC code
+        "Kurt Kroenke",  # the attribution
+        '"moderately-severe"',  # a scoring band
+    ],
+)
+def test_the_phq9_is_written_in_one_place(fact):
+    holders = [
+        str(path.relative_to(PACKAGE))
+        for path in PACKAGE.rglob("*.py")
+        if fact in path.read_text(encoding="utf-8")
+    ]
+    assert holders == ["phq9.py"]

@@ -9,15 +9,15 @@ from typing import Any
 
 from sqlalchemy import select
 
+from .. import phq9
 from ..content import section
 from ..extensions import db
 from ..forms.catalogue import answer_groups
-from ..forms.screening import PHQ9_ITEMS, PHQ9_OPTIONS
 from ..models import AuditEvent, Submission
 from ..rules import OUTCOMES
 from .workflow import STATUS_LABELS
 
-_PHQ9_LABELS = {o.value: o.label for o in PHQ9_OPTIONS}
+_PHQ9_LABELS = {a.value: a.label for a in phq9.ANSWERS}
 TIMELINE_ACTIONS = ("status-changed", "assigned")
 
 
@@ -39,8 +39,8 @@ class TimelineEntry:
 
 def phq9_rows(answers: dict[str, Any]) -> list[Phq9Row]:
     rows = []
-    for item in PHQ9_ITEMS:
-        value = answers.get(f"phq9_{item.number}")
+    for item in phq9.ITEMS:
+        value = answers.get(item.field)
         rows.append(
             Phq9Row(
                 item.number,

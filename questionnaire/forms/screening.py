@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from wtforms.fields.core import UnboundField
 
+from .. import phq9
 from .fields import (
     CheckboxGroupField,
     Option,
@@ -321,93 +322,10 @@ class HistoryForm(StepForm):
 
 # --- PHQ-9 --------------------------------------------------------------------------
 
-PHQ9_STEM = (
-    "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
-)
-PHQ9_ATTRIBUTION = (
-    "Developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and "
-    "colleagues, with an educational grant from Pfizer Inc."
-)
+PHQ9_OPTIONS = tuple(Option(a.value, a.label) for a in phq9.ANSWERS)
 
 
-@dataclass(frozen=True, slots=True)
-class Phq9Item:
-    number: int
-    text: str
-    short: str
-    loinc: str
-
-
-PHQ9_ITEMS: tuple[Phq9Item, ...] = (
-    Phq9Item(
-        1,
-        "Little interest or pleasure in doing things",
-        "little interest or pleasure in doing things",
-        "44250-9",
-    ),
-    Phq9Item(
-        2, "Feeling down, depressed, or hopeless", "feeling down, depressed or hopeless", "44255-8"
-    ),
-    Phq9Item(
-        3,
-        "Trouble falling or staying asleep, or sleeping too much",
-        "trouble sleeping, or sleeping too much",
-        "44259-0",
-    ),
-    Phq9Item(
-        4,
-        "Feeling tired or having little energy",
-        "feeling tired or having little energy",
-        "44254-1",
-    ),
-    Phq9Item(5, "Poor appetite or overeating", "poor appetite or overeating", "44251-7"),
-    Phq9Item(
-        6,
-        "Feeling bad about yourself — or that you are a failure or have let "
-        "yourself or your family down",
-        "feeling bad about yourself",
-        "44258-2",
-    ),
-    Phq9Item(
-        7,
-        "Trouble concentrating on things, such as reading the newspaper or watching television",
-        "trouble concentrating",
-        "44252-5",
-    ),
-    Phq9Item(
-        8,
-        "Moving or speaking so slowly that other people could have noticed? Or "
-        "the opposite — being so fidgety or restless that you have been moving "
-        "around a lot more than usual",
-        "moving or speaking slowly, or being fidgety or restless",
-        "44253-3",
-    ),
-    Phq9Item(
-        9,
-        "Thoughts that you would be better off dead or of hurting yourself in some way",
-        "thoughts that you would be better off dead or of hurting yourself",
-        "44260-8",
-    ),
-)
-PHQ9_OPTIONS = (
-    Option("0", "Not at all"),
-    Option("1", "Several days"),
-    Option("2", "More than half the days"),
-    Option("3", "Nearly every day"),
-)
-PHQ9_ANSWER_LOINC = {"0": "LA6568-5", "1": "LA6569-3", "2": "LA6570-1", "3": "LA6571-9"}
-PHQ9_DIFFICULTY_LOINC = "69722-7"
-PHQ9_DIFFICULTY_ANSWER_LOINC = {
-    "not-difficult": "LA6572-7",
-    "somewhat": "LA6573-5",
-    "very": "LA6575-0",
-    "extremely": "LA6574-3",
-}
-PHQ9_PANEL_LOINC = "44249-1"
-PHQ9_TOTAL_LOINC = "44261-6"
-
-
-def _phq9_field(item: Phq9Item) -> RadioGroupField:
+def _phq9_field(item: phq9.Item) -> RadioGroupField:
     return RadioGroupField(
         item.text,
         PHQ9_OPTIONS,
@@ -419,26 +337,20 @@ def _phq9_field(item: Phq9Item) -> RadioGroupField:
 class Phq9Form(StepForm):
     step_id = "phq9"
     title = "How you have been feeling (PHQ-9)"
-    intro = PHQ9_STEM
+    intro = phq9.STEM
 
-    phq9_1 = _phq9_field(PHQ9_ITEMS[0])
-    phq9_2 = _phq9_field(PHQ9_ITEMS[1])
-    phq9_3 = _phq9_field(PHQ9_ITEMS[2])
-    phq9_4 = _phq9_field(PHQ9_ITEMS[3])
-    phq9_5 = _phq9_field(PHQ9_ITEMS[4])
-    phq9_6 = _phq9_field(PHQ9_ITEMS[5])
-    phq9_7 = _phq9_field(PHQ9_ITEMS[6])
-    phq9_8 = _phq9_field(PHQ9_ITEMS[7])
-    phq9_9 = _phq9_field(PHQ9_ITEMS[8])
+    phq9_1 = _phq9_field(phq9.ITEMS[0])
+    phq9_2 = _phq9_field(phq9.ITEMS[1])
+    phq9_3 = _phq9_field(phq9.ITEMS[2])
+    phq9_4 = _phq9_field(phq9.ITEMS[3])
+    phq9_5 = _phq9_field(phq9.ITEMS[4])
+    phq9_6 = _phq9_field(phq9.ITEMS[5])
+    phq9_7 = _phq9_field(phq9.ITEMS[6])
+    phq9_8 = _phq9_field(phq9.ITEMS[7])
+    phq9_9 = _phq9_field(phq9.ITEMS[8])
     phq9_difficulty = RadioGroupField(
-        "How difficult have these problems made it for you to do your work, take care "
-        "of things at home, or get along with other people?",
-        [
-            Option("not-difficult", "Not difficult at all"),
-            Option("somewhat", "Somewhat difficult"),
-            Option("very", "Very difficult"),
-            Option("extremely", "Extremely difficult"),
-        ],
+        phq9.DIFFICULTY_TEXT,
+        [Option(a.value, a.label) for a in phq9.DIFFICULTY_ANSWERS],
         [
             RequiredIfAsked("Select how difficult these problems have made things for you"),
             OptionalSelect("Select how difficult these problems have made things for you"),
@@ -451,9 +363,7 @@ class Phq9Form(StepForm):
     conditional: ClassVar[Conditions] = {
         "phq9_difficulty": AskWhen(
             tuple(
-                When(f"phq9_{i.number}", "=", value)
-                for i in PHQ9_ITEMS
-                for value in ("1", "2", "3")
+                When(field, "=", value) for field in phq9.FIELDS for value in phq9.ABOVE_NOT_AT_ALL
             ),
             behavior="any",
         )

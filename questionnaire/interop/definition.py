@@ -16,20 +16,12 @@ from typing import Any
 
 from markupsafe import escape
 
+from .. import phq9
 from ..fhir import LOINC, ORDINAL, QUESTIONNAIRE_ID, TOTAL_LINK_ID, checked, coding, item_loinc
 from ..forms.catalogue import question_fields
 from ..forms.fields import ChoiceMixin, QuestionField
-from ..forms.screening import (
-    PHQ9_ATTRIBUTION,
-    PHQ9_ITEMS,
-    PHQ9_PANEL_LOINC,
-    PHQ9_STEM,
-    PHQ9_TOTAL_LOINC,
-    QUESTIONNAIRE_VERSION,
-    StepForm,
-)
+from ..forms.screening import QUESTIONNAIRE_VERSION, StepForm
 from ..forms.validators import PHONE_PATTERN
-from ..rules import CRISIS_ANSWERS
 
 #: The date this version of the questionnaire was published.
 QUESTIONNAIRE_DATE = "2026-12-01"
@@ -63,7 +55,6 @@ _ITEM_TYPES = {
     "textarea": "text",
     "number": "integer",
 }
-_PHQ9_LINK_IDS = tuple(f"phq9_{i.number}" for i in PHQ9_ITEMS)
 
 
 def _item_control(code: str) -> dict[str, Any]:
@@ -82,7 +73,7 @@ def _options(field: QuestionField) -> list[dict[str, Any]]:
     for option in field.options:  # type: ignore[attr-defined]
         entry: dict[str, Any] = {"valueCoding": coding(field.name, option.value, option.label)}
         extensions = []
-        if field.name in _PHQ9_LINK_IDS:
+        if field.name in phq9.FIELDS:
             extensions.append({"url": ORDINAL, "valueDecimal": int(option.value)})
         if option.value == "none" and field.kind == "checkboxes":
             extensions.append({"url": OPTION_EXCLUSIVE, "valueBoolean": True})
@@ -176,7 +167,7 @@ def _crisis_item(contacts: Sequence[Mapping[str, str]]) -> dict[str, Any]:
         "_text": {"extension": [{"url": RENDERING_STYLE, "valueString": CRISIS_STYLE}]},
         "enableWhen": [
             {"question": "phq9_9", "operator": "=", "answerCoding": coding("phq9_9", value)}
-            for value in CRISIS_ANSWERS
+            for value in phq9.CRISIS_ANSWERS
         ],
         "enableBehavior": "any",
     }
@@ -185,7 +176,7 @@ def _crisis_item(contacts: Sequence[Mapping[str, str]]) -> dict[str, Any]:
 #: The PHQ-9 total: the sum of the weights (ordinal values) of items 1 to 9.
 TOTAL_EXPRESSION = (
     "%resource.repeat(item).where(linkId in ("
-    + " | ".join(f"'{link_id}'" for link_id in _PHQ9_LINK_IDS)
+    + " | ".join(f"'{link_id}'" for link_id in phq9.FIELDS)
     + ")).answer.value.weight().sum()"
 )
 
@@ -206,7 +197,7 @@ def _total_item() -> dict[str, Any]:
         "code": [
             {
                 "system": LOINC,
-                "code": PHQ9_TOTAL_LOINC,
+                "code": phq9.TOTAL_LOINC,
                 "display": "Patient Health Questionnaire 9 item total score",
             }
         ],
@@ -230,17 +221,17 @@ def _group(form: type[StepForm], fields: Sequence[QuestionField], contacts) -> d
         group["code"] = [
             {
                 "system": LOINC,
-                "code": PHQ9_PANEL_LOINC,
+                "code": phq9.PANEL_LOINC,
                 "display": "PHQ-9 quick depression assessment panel",
             }
         ]
         group["prefix"] = "PHQ-9"
         items = [
             _crisis_item(contacts),
-            _display(STEM_LINK_ID, PHQ9_STEM),
+            _display(STEM_LINK_ID, phq9.STEM),
             *items,
             _total_item(),
-            _display("phq9-attribution", f"PHQ-9: {PHQ9_ATTRIBUTION}"),
+            _display("phq9-attribution", f"PHQ-9: {phq9.ATTRIBUTION}"),
         ]
     if form.step_id == "contact":
         group["extension"] = [
@@ -299,7 +290,7 @@ def questionnaire(
             "that has not improved enough with treatment. Not a diagnosis: every result "
             "tells the person to talk to a qualified healthcare professional."
         ),
-        "copyright": f"PHQ-9: {PHQ9_ATTRIBUTION} No permission is required to reproduce it.",
+        "copyright": f"PHQ-9: {phq9.ATTRIBUTION} No permission is required to reproduce it.",
         "subjectType": ["Patient"],
         "item": [_group(form, fields, contacts) for form, fields in question_fields()],
     }

@@ -11,15 +11,10 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from .. import phq9
 from ..fhir import LOINC
 from ..forms.catalogue import fields_by_name
-from ..forms.screening import (
-    PHQ9_ANSWER_LOINC,
-    PHQ9_DIFFICULTY_ANSWER_LOINC,
-    PHQ9_ITEMS,
-    STEP_FORMS,
-    StepForm,
-)
+from ..forms.screening import STEP_FORMS, StepForm
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +34,8 @@ class Intake:
 
 #: LOINC answer codes of the PHQ-9 back to the values the forms store.
 _FROM_LOINC: dict[str, dict[str, str]] = {
-    **{f"phq9_{i.number}": {v: k for k, v in PHQ9_ANSWER_LOINC.items()} for i in PHQ9_ITEMS},
-    "phq9_difficulty": {v: k for k, v in PHQ9_DIFFICULTY_ANSWER_LOINC.items()},
+    **{field: {a.loinc: a.value for a in phq9.ANSWERS} for field in phq9.FIELDS},
+    phq9.DIFFICULTY_FIELD: {a.loinc: a.value for a in phq9.DIFFICULTY_ANSWERS},
 }
 
 

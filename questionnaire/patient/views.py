@@ -21,7 +21,7 @@ from flask import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import audit, clock, drafts, submissions
+from .. import audit, clock, drafts, phq9, submissions
 from ..clinic import ClinicContact
 from ..content import section
 from ..errors import DATABASE_DOWN
@@ -30,8 +30,6 @@ from ..forms.catalogue import answer_groups
 from ..forms.confirm_age import ConfirmAgeForm
 from ..forms.screening import (
     FORMS_BY_STEP,
-    PHQ9_ATTRIBUTION,
-    PHQ9_ITEMS,
     STEP_IDS,
     StepForm,
 )
@@ -142,8 +140,7 @@ def _render_step(
         action_url=url_for(".step", step_id=step_id, change=1 if change else None),
         crisis=crisis,
         unavailable=unavailable,
-        phq9_items=PHQ9_ITEMS,
-        phq9_attribution=PHQ9_ATTRIBUTION,
+        phq9=phq9,
         option_warnings={"wants_contact": {"no": NO_CONTACT_WARNING}} if crisis else {},
     )
     response = _no_store(make_response(html, status))
