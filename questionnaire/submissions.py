@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from . import drafts
 from .extensions import db
@@ -50,6 +53,38 @@ def assessed(answers: dict[str, Any], status: str = "new") -> tuple[dict[str, An
         "questionnaire_version": QUESTIONNAIRE_VERSION,
     }
     return columns, assessment
+
+
+def store_once(key: str, build: Callable[[], Submission]) -> tuple[Submission, bool]:
+    """Commit the submission ``build`` makes for ``key``, exactly once.
+
+    The one place that commits a new submission (a unit of work of its own): if a
+    submission for the key is already stored (a double click, a refresh, two workers
+    racing, a client sending the same response again) that one is returned with False;
+    if the random reference code was taken, ``build`` runs again for another one."""
+    for _ in range(3):
+        submission = build()
+        try:
+            db.session.commit()
+            return submission, True
+        except (IntegrityError, StaleDataError):
+            db.session.rollback()
+            existing = by_draft_key(key)
+            if existing is not None:
+                return existing, False
+    raise RuntimeError("could not store the submission: reference codes kept clashing")
+
+
+def submit_draft(draft_key: str, secret_key: str, now: datetime) -> tuple[Submission, bool]:
+    """Turn the complete draft of ``draft_key`` into its one submission."""
+
+    def build() -> Submission:
+        draft = drafts.find(draft_key, now)
+        if draft is None:
+            raise LookupError("the draft is gone and no submission holds it")
+        return create(draft, draft_key, secret_key, now)
+
+    return store_once(draft_key, build)
 
 
 def create(draft: Draft, draft_key: str, secret_key: str, now: datetime) -> Submission:

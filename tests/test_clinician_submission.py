@@ -241,3 +241,11 @@ def test_json_export_holds_what_the_page_shows(app, signed_in):
     assert shown["ride_home"] == "No"
     event = audit_rows(app)[-1]
     assert (event.action, event.reference, event.detail) == ("exported", reference, "json")
+
+
+def test_an_action_shown_again_with_its_error_audits_nothing_more(app, signed_in):
+    reference = make_submission(app)
+    before = audit_count(app)
+    response = signed_in.post(f"/clinician/submissions/{reference}/notes", {"body": ""})
+    assert response.status_code == 422
+    assert audit_count(app) == before  # neither a note nor a second "viewed"

@@ -76,8 +76,6 @@ def _forms(submission: Submission, **bound: Any) -> dict[str, Any]:
 
 
 def _render(submission: Submission, status: int = 200, **bound: Any) -> Response:
-    audit.record("viewed", actor=_me(), submission=submission)
-    db.session.commit()
     html = render_template(
         "clinician/submission.html",
         s=view_model(submission),
@@ -98,7 +96,12 @@ def _back(submission: Submission, message: str) -> Response:
 @bp.get("/submissions/<reference>")
 @clinician_required
 def submission(reference: str) -> Response:
-    return _render(found(submissions.by_reference(reference)))
+    """The page itself; each view of it is audited here, once (not when an action's
+    form comes back with an error)."""
+    submission = found(submissions.by_reference(reference))
+    audit.record("viewed", actor=_me(), submission=submission)
+    db.session.commit()
+    return _render(submission)
 
 
 @bp.post("/submissions/<reference>/status")

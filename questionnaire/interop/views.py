@@ -11,10 +11,9 @@ from typing import Any
 
 from flask import Response, current_app, make_response, render_template, request, url_for
 from pydantic import ValidationError as ModelError
-from sqlalchemy.exc import IntegrityError
 
 from .. import clock, fhir, submissions
-from ..extensions import csrf, db, limiter
+from ..extensions import csrf, limiter
 from ..fhir import FHIR_JSON, base_url, canonical_url
 from ..models import Submission
 from ..next_steps import next_steps
@@ -211,31 +210,17 @@ def _store(answers: dict[str, Any], digest: str) -> Response:
     secret = current_app.config["SECRET_KEY"]
     submission, created = submissions.by_draft_key(key), False
     if submission is None:
-        submission, created = _create(answers, key, secret)
+        submission, created = submissions.store_once(
+            key,
+            lambda: submissions.create_from_answers(
+                answers, key, secret, clock.now(), source="fhir"
+            ),
+        )
     link = url_for("patient.result", token=submissions.result_token(secret, key), _external=True)
     response = _fhir(_result(submission, link), 201 if created else 200)
     response.headers["Location"] = link
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _create(answers: dict[str, Any], key: str, secret: str) -> tuple[Submission, bool]:
-    """Store it (True); if the same response won a race, that one (False); if the random
-    reference code was taken, draw another."""
-    for _ in range(3):
-        submission = submissions.create_from_answers(
-            answers, key, secret, clock.now(), source="fhir"
-        )
-        try:
-            db.session.commit()
-            log.info("submission stored from a FHIR client")
-            return submission, True
-        except IntegrityError:
-            db.session.rollback()
-            existing = submissions.by_draft_key(key)
-            if existing is not None:
-                return existing, False
-    raise RuntimeError("could not store the submission: reference codes kept clashing")
 
 
 def _result(submission: Submission, link: str) -> dict[str, Any]:
@@ -273,7 +258,7 @@ def _result(submission: Submission, link: str) -> dict[str, Any]:
             )
     for section_id in submission.assessment["sections"]:
         params.append({"name": "section", "valueCode": section_id})
-    if submission.outcome == "urgent-support" or crisis_support_needed(submission.answers):
+    if crisis_support_needed(submission.answers):
         for contact in current_app.config["CRISIS_CONTACTS"]:
             parts = [
                 {"name": "name", "valueString": contact["name"]},

@@ -18,8 +18,6 @@ from flask import (
     session,
     url_for,
 )
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from .. import audit, clock, drafts, phq9, submissions
 from ..clinic import ClinicContact
@@ -33,7 +31,7 @@ from ..forms.screening import (
     STEP_IDS,
     StepForm,
 )
-from ..models import Draft, Submission
+from ..models import Draft
 from ..next_steps import next_steps
 from ..rules import OUTCOMES, PHQ9_BAND_LABELS, Flag, Level, crisis_support_needed, is_minor
 from . import bp
@@ -122,9 +120,8 @@ def _render_step(
     step_id = form.step_id
     index = STEP_IDS.index(step_id)
     change = request.args.get("change") == "1"
-    crisis = crisis_support_needed(draft_answers) or (
-        step_id == "phq9" and crisis_support_needed({"phq9_9": form["phq9_9"].data})
-    )
+    # What this page has been given so far counts too (a re-shown PHQ-9 page).
+    crisis = crisis_support_needed({**draft_answers, **form.given()})
     if change:
         back_url = url_for(".check")
     elif index == 0:
@@ -335,21 +332,9 @@ def check() -> Response:
         )
         return _no_store(make_response(html))
 
-    for attempt in range(3):
-        submissions.create(draft, key, current_app.config["SECRET_KEY"], clock.now())
-        try:
-            db.session.commit()
-            break
-        except (IntegrityError, StaleDataError):
-            db.session.rollback()
-            # A concurrent submit of the same draft won the race: show its result.
-            if submissions.by_draft_key(key) is not None:
-                break
-            # Otherwise the random reference code was taken: draw another.
-            draft = drafts.find(key, clock.now())
-            if draft is None or attempt == 2:
-                raise
-    log.info("submission stored")
+    _, created = submissions.submit_draft(key, current_app.config["SECRET_KEY"], clock.now())
+    if created:
+        log.info("submission stored")
     response = _result_redirect(key)
     _set_cookie(response, key, SUBMITTED_COOKIE_SECONDS)
     return response
@@ -417,7 +402,7 @@ def delete_answers(token: str) -> Response:
     submission = submissions.by_token(token)
     if submission is None:
         abort(404)
-    crisis = _needs_crisis_panel(submission)
+    crisis = crisis_support_needed(submission.answers)
     if request.method == "GET":
         html = render_template(
             "patient/delete.html", submission=submission, token=token, crisis=crisis
@@ -473,17 +458,13 @@ def result(token: str) -> Response:
         ],
         sections=[section(s) for s in snapshot["sections"]],
         band_label=PHQ9_BAND_LABELS.get(submission.phq9_band or "", ""),
-        crisis=_needs_crisis_panel(submission),
+        crisis=crisis_support_needed(submission.answers),
         groups=answer_groups(submission.answers),
     )
     response = _no_store(make_response(html))
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-def _needs_crisis_panel(submission: Submission) -> bool:
-    return submission.outcome == "urgent-support" or crisis_support_needed(submission.answers)
 
 
 def _clinic() -> ClinicContact:
