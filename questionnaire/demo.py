@@ -199,7 +199,7 @@ def seed(count: int, now: datetime, seed_value: int | None = None) -> int:
                 }
             )
             flags += [
-                {"submission_id": row_id, "flag_id": f, "level": assessment.level(f).value}
+                {"submission_id": row_id, "flag_id": f.id, "level": f.level.value}
                 for f in assessment.flags
             ]
             if status != "new" and rng.random() < 0.3:

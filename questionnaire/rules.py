@@ -12,7 +12,7 @@ assessed too.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -103,35 +103,55 @@ class Outcome:
 
 @dataclass(frozen=True, slots=True)
 class Assessment:
+    """What the rules made of one set of answers. A submission stores it (``to_dict``)
+    and reads it back as it was (``from_dict``), whatever the rules say today."""
+
     outcome: str
-    flags: tuple[str, ...]
+    flags: tuple[Flag, ...]
     sections: tuple[str, ...]
     phq9_total: int | None
     phq9_band: str | None
-    flag_details: Mapping[str, Flag] = field(default_factory=dict)
     rules_version: str = RULES_VERSION
 
-    def level(self, flag_id: str) -> Level:
-        return self.flag_details[flag_id].level
+    @property
+    def flag_ids(self) -> tuple[str, ...]:
+        return tuple(f.id for f in self.flags)
+
+    def flag(self, flag_id: str) -> Flag:
+        return next(f for f in self.flags if f.id == flag_id)
 
     @property
     def patient_flags(self) -> tuple[Flag, ...]:
-        return tuple(
-            self.flag_details[f] for f in self.flags if self.flag_details[f].patient_visible
-        )
+        return tuple(f for f in self.flags if f.patient_visible)
 
     def count(self, level: Level) -> int:
-        return sum(1 for f in self.flags if self.flag_details[f].level is level)
+        return sum(1 for f in self.flags if f.level is level)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "rules_version": self.rules_version,
             "outcome": self.outcome,
-            "flags": [self.flag_details[f].to_dict() for f in self.flags],
+            "flags": [f.to_dict() for f in self.flags],
             "sections": list(self.sections),
             "phq9_total": self.phq9_total,
             "phq9_band": self.phq9_band,
         }
+
+    @classmethod
+    def from_dict(cls, stored: Mapping[str, Any]) -> Assessment:
+        """A stored snapshot, read back with the wording it had when it was made."""
+        return cls(
+            outcome=stored["outcome"],
+            flags=tuple(Flag.from_dict(f) for f in stored["flags"]),
+            sections=tuple(stored["sections"]),
+            phq9_total=stored.get("phq9_total"),
+            phq9_band=stored.get("phq9_band"),
+            rules_version=stored.get("rules_version", FIRST_VERSION),
+        )
+
+    def explanation(self) -> tuple[str, ...]:
+        """The outcome's short explanation for this assessment's flags."""
+        return OUTCOMES[self.outcome].explanation(self.flags)
 
 
 # --- helpers over answers -------------------------------------------------------
@@ -725,9 +745,8 @@ def assess(answers: Answers) -> Assessment:
     total = phq9_total(answers)
     return Assessment(
         outcome=outcome,
-        flags=tuple(f.id for f in flags),
+        flags=tuple(flags),
         sections=_sections(outcome, answers, flags),
         phq9_total=total,
         phq9_band=None if total is None else phq9_band(total),
-        flag_details={f.id: f for f in flags},
     )

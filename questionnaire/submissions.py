@@ -114,9 +114,7 @@ def _build(
         result_token_hash=hash_token(result_token(secret_key, key)),
         draft_key_hash=drafts.hash_key(key),
         created_at=now,
-        flags=[
-            SubmissionFlag(flag_id=f, level=assessment.level(f).value) for f in assessment.flags
-        ],
+        flags=[SubmissionFlag(flag_id=f.id, level=f.level.value) for f in assessment.flags],
     )
     db.session.add(submission)
     return submission

@@ -12,6 +12,7 @@ from questionnaire.rules import (
     OUTCOMES,
     RULES_VERSION,
     SECTION_ORDER,
+    Assessment,
     Level,
     assess,
     phq9_band,
@@ -145,9 +146,9 @@ FLAG_CASES = [
 @pytest.mark.parametrize(("flag", "level", "changes"), FLAG_CASES)
 def test_each_flag_is_raised_by_its_answer_at_its_level(flag, level, changes):
     assessment = assess(with_(**changes))
-    assert flag in assessment.flags
-    assert assessment.level(flag) == Level(level)
-    details = assessment.flag_details[flag]
+    assert flag in assessment.flag_ids
+    details = assessment.flag(flag)
+    assert details.level == Level(level)
     assert details.patient_text and details.clinician_text and details.source
 
 
@@ -178,12 +179,12 @@ def test_every_flag_of_rules_md_has_a_case():
     ],
 )
 def test_flag_is_not_raised_by_neighbouring_answers(flag, changes):
-    assert flag not in assess(with_(**changes)).flags
+    assert flag not in assess(with_(**changes)).flag_ids
 
 
 def test_flags_are_listed_in_the_order_of_rules_md():
     assessment = assess(with_(vascular=["avm", "aneurysm"], insurance="no", phq9_9="1"))
-    assert assessment.flags == (
+    assert assessment.flag_ids == (
         "aneurysm",
         "avm",
         "cost-question",
@@ -393,7 +394,7 @@ def test_sections_follow_the_order_of_rules_md():
 def test_worked_example_1():
     assessment = assess(BASE)
     assert assessment.outcome == "discuss"
-    assert assessment.flags == ("current-antidepressant",)
+    assert assessment.flag_ids == ("current-antidepressant",)
     assert (assessment.phq9_total, assessment.phq9_band) == (14, "moderate")
     assert list(assessment.sections) == EXAMPLE_1_SECTIONS
 
@@ -401,7 +402,7 @@ def test_worked_example_1():
 def test_worked_example_2():
     assessment = assess(with_(vascular=["aneurysm"]))
     assert assessment.outcome == "not-recommended"
-    assert assessment.flags == ("aneurysm", "current-antidepressant")
+    assert assessment.flag_ids == ("aneurysm", "current-antidepressant")
     assert assessment.sections == (
         "what-is-ketamine",
         "safety",
@@ -415,7 +416,7 @@ def test_worked_example_2():
 def test_worked_example_3():
     assessment = assess(with_(phq9_9="1"))
     assert assessment.outcome == "urgent-support"
-    assert "suicidal-thoughts" in assessment.flags
+    assert "suicidal-thoughts" in assessment.flag_ids
     assert assessment.sections == ("what-is-ketamine", "safety", "consult")
 
 
@@ -424,7 +425,11 @@ def test_worked_example_4():
     assert assessment.outcome == "evaluate-first"
     # rules.md names them fewer-antidepressants, prior-ect-tms, current-antidepressant;
     # flags are listed in the order of its table.
-    assert assessment.flags == ("fewer-antidepressants", "current-antidepressant", "prior-ect-tms")
+    assert assessment.flag_ids == (
+        "fewer-antidepressants",
+        "current-antidepressant",
+        "prior-ect-tms",
+    )
 
 
 def test_worked_example_5():
@@ -475,8 +480,7 @@ def test_rules_version_is_2026_12():
 def test_outcome_text_counts_what_it_refers_to(changes, outcome, first_sentence):
     assessment = assess(with_(**changes))
     assert assessment.outcome == outcome
-    flags = [assessment.flag_details[f] for f in assessment.flags]
-    assert OUTCOMES[outcome].explanation(flags)[0] == first_sentence
+    assert assessment.explanation()[0] == first_sentence
 
 
 def test_symptoms_below_moderate_never_claims_an_approval_for_moderate_depression():
@@ -502,3 +506,14 @@ def test_assessment_snapshot_carries_the_rules_version_and_every_flag_detail():
 def test_patients_see_contraindications_precautions_and_practical_flags_only():
     assessment = assess(with_(vascular=["aneurysm"], ride_home="no", pregnancy="yes"))
     assert [f.id for f in assessment.patient_flags] == ["aneurysm", "pregnancy", "no-ride-home"]
+
+
+def test_a_stored_assessment_reads_back_as_it_was_made():
+    made = assess(with_(vascular=["aneurysm"], ride_home="no", phq9_9="2"))
+    again = Assessment.from_dict(made.to_dict())
+    assert again == made
+    older = {**made.to_dict(), "rules_version": "2026.11.1"}
+    older["flags"][0]["patient_text"] = "Wording of an earlier version."
+    read = Assessment.from_dict(older)
+    assert read.rules_version == "2026.11.1"
+    assert read.flag("aneurysm").patient_text == "Wording of an earlier version."

@@ -71,9 +71,9 @@ def test_any_complete_answers_give_one_outcome_and_always_consult(answers):
     assert 0 <= assessment.phq9_total <= 27
     if answers["phq9_9"] in ("1", "2", "3"):
         assert assessment.outcome == "urgent-support"
-        assert "suicidal-thoughts" in assessment.flags
+        assert "suicidal-thoughts" in assessment.flag_ids
     else:
         assert assessment.outcome != "urgent-support"
-    levels = {assessment.level(f).value for f in assessment.flags}
+    levels = {f.level.value for f in assessment.flags}
     if assessment.outcome == "discuss":
         assert not levels & {"contraindication", "precaution"}

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from .. import phq9
 from ..content import section
 from ..extensions import db
-from ..forms.catalogue import answer_groups
+from ..forms.catalogue import Group, answer_groups
 from ..models import AuditEvent, Submission
-from ..rules import OUTCOMES
+from ..rules import OUTCOMES, Assessment, Flag
 from .workflow import STATUS_LABELS
 
 _PHQ9_LABELS = {a.value: a.label for a in phq9.ANSWERS}
@@ -80,65 +80,102 @@ def timeline(submission: Submission) -> list[TimelineEntry]:
     return sorted(entries, key=lambda entry: entry.at)
 
 
-def view_model(submission: Submission) -> dict[str, Any]:
-    snapshot = submission.assessment
-    return {
-        "reference": submission.reference,
-        "submitted_at": submission.created_at,
-        "status": submission.status,
-        "status_label": STATUS_LABELS[submission.status],
-        "outcome": submission.outcome,
-        "outcome_title": OUTCOMES[submission.outcome].title,
-        "urgent": submission.outcome == "urgent-support",
-        "assigned_to": submission.assigned_to.email if submission.assigned_to else None,
-        "phq9_total": submission.phq9_total,
-        "phq9_band": submission.phq9_band,
-        "phq9_difficulty": submission.answers.get("phq9_difficulty"),
-        "phq9": phq9_rows(submission.answers),
-        "flags": snapshot["flags"],
-        "sections": [
-            {"id": s, "title": section(s).title, "sources": list(section(s).sources)}
-            for s in snapshot["sections"]
+@dataclass(frozen=True, slots=True)
+class SectionShown:
+    id: str
+    title: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionView:
+    """What the submission page shows, and the JSON export carries."""
+
+    reference: str
+    submitted_at: datetime
+    status: str
+    status_label: str
+    assessment: Assessment
+    outcome_title: str
+    urgent: bool
+    assigned_to: str | None
+    phq9_difficulty: str | None
+    phq9: list[Phq9Row]
+    sections: list[SectionShown]
+    answers: list[Group]
+    raw_answers: dict[str, Any]
+    questionnaire_version: str
+    timeline: list[TimelineEntry]
+
+    @property
+    def outcome(self) -> str:
+        return self.assessment.outcome
+
+    @property
+    def flags(self) -> tuple[Flag, ...]:
+        return self.assessment.flags
+
+    @property
+    def rules_version(self) -> str:
+        return self.assessment.rules_version
+
+
+def view_model(submission: Submission) -> SubmissionView:
+    assessment = Assessment.from_dict(submission.assessment)
+    return SubmissionView(
+        reference=submission.reference,
+        submitted_at=submission.created_at,
+        status=submission.status,
+        status_label=STATUS_LABELS[submission.status],
+        assessment=assessment,
+        outcome_title=OUTCOMES[assessment.outcome].title,
+        urgent=assessment.outcome == "urgent-support",
+        assigned_to=submission.assigned_to.email if submission.assigned_to else None,
+        phq9_difficulty=submission.answers.get("phq9_difficulty"),
+        phq9=phq9_rows(submission.answers),
+        sections=[
+            SectionShown(s, section(s).title, section(s).sources) for s in assessment.sections
         ],
-        "answers": answer_groups(submission.answers),
-        "raw_answers": submission.answers,
-        "rules_version": submission.rules_version,
-        "questionnaire_version": submission.questionnaire_version,
-        "timeline": timeline(submission),
-    }
+        answers=answer_groups(submission.answers),
+        raw_answers=submission.answers,
+        questionnaire_version=submission.questionnaire_version,
+        timeline=timeline(submission),
+    )
 
 
 def export_dict(submission: Submission) -> dict[str, Any]:
     """The submission as JSON: what the page shows, with values and labels."""
     model = view_model(submission)
     return {
-        "reference": model["reference"],
-        "submitted_at": model["submitted_at"].isoformat(),
-        "status": model["status"],
-        "outcome": model["outcome"],
-        "outcome_title": model["outcome_title"],
-        "assigned_to": model["assigned_to"],
+        "reference": model.reference,
+        "submitted_at": model.submitted_at.isoformat(),
+        "status": model.status,
+        "outcome": model.outcome,
+        "outcome_title": model.outcome_title,
+        "assigned_to": model.assigned_to,
         "phq9": {
-            "total": model["phq9_total"],
-            "band": model["phq9_band"],
-            "items": [asdict(row) for row in model["phq9"]],
-            "difficulty": model["phq9_difficulty"],
+            "total": model.assessment.phq9_total,
+            "band": model.assessment.phq9_band,
+            "items": [asdict(row) for row in model.phq9],
+            "difficulty": model.phq9_difficulty,
         },
-        "flags": model["flags"],
-        "sections": model["sections"],
-        "answers": model["raw_answers"],
+        "flags": [f.to_dict() for f in model.flags],
+        "sections": [
+            {"id": s.id, "title": s.title, "sources": list(s.sources)} for s in model.sections
+        ],
+        "answers": model.raw_answers,
         "answers_as_shown": [
             {
                 "step": g.step_id,
                 "title": g.title,
                 "rows": [{"field": r.name, "question": r.label, "answer": r.value} for r in g.rows],
             }
-            for g in model["answers"]
+            for g in model.answers
         ],
         "timeline": [
             {"at": e.at.isoformat(), "who": e.who, "what": e.what, "note": e.note}
-            for e in model["timeline"]
+            for e in model.timeline
         ],
-        "rules_version": model["rules_version"],
-        "questionnaire_version": model["questionnaire_version"],
+        "rules_version": model.rules_version,
+        "questionnaire_version": model.questionnaire_version,
     }

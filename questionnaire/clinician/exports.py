@@ -22,6 +22,7 @@ from ..extensions import db
 from ..fhir import FHIR_JSON, canonical_url
 from ..forms.catalogue import question_fields
 from ..models import Note, Submission
+from ..rules import Assessment
 from . import bp
 from .access import clinician_required, found
 from .detail import export_dict
@@ -63,7 +64,7 @@ def _answer(value: Any) -> str:
 
 
 def _row(submission: Submission, columns: list[str]) -> list[str]:
-    snapshot = submission.assessment
+    assessment = Assessment.from_dict(submission.assessment)
     notes = " | ".join(
         f"{n.created_at:%Y-%m-%d %H:%M} UTC {n.author.email if n.author else 'former clinician'}:"
         f" {n.body}"
@@ -78,8 +79,8 @@ def _row(submission: Submission, columns: list[str]) -> list[str]:
         submission.phq9_band,
         submission.contraindication_count,
         submission.precaution_count,
-        ";".join(f["id"] for f in snapshot["flags"]),
-        ";".join(snapshot["sections"]),
+        ";".join(assessment.flag_ids),
+        ";".join(assessment.sections),
         submission.assigned_to.email if submission.assigned_to else "",
         submission.rules_version,
         submission.questionnaire_version,

@@ -17,7 +17,7 @@ from ..extensions import csrf, limiter
 from ..fhir import FHIR_JSON, base_url, canonical_url
 from ..models import Submission
 from ..next_steps import next_steps
-from ..rules import OUTCOMES, Flag, crisis_support_needed, is_minor
+from ..rules import OUTCOMES, Assessment, crisis_support_needed, is_minor
 from . import bp
 from .definition import QUESTIONNAIRE_DATE, questionnaire
 from .intake import Problem, read
@@ -226,13 +226,14 @@ def _store(answers: dict[str, Any], digest: str) -> Response:
 def _result(submission: Submission, link: str) -> dict[str, Any]:
     """What the person would see first: reference, outcome, reasons, sections, next
     steps, and the crisis contacts when item 9 was above "Not at all"."""
-    outcome = OUTCOMES[submission.outcome]
-    flags = [Flag.from_dict(f) for f in submission.assessment["flags"]]
+    assessment = Assessment.from_dict(submission.assessment)
+    outcome = OUTCOMES[assessment.outcome]
+    flags = assessment.flags
     params: list[dict[str, Any]] = [
         {"name": "reference", "valueString": submission.reference},
         {"name": "outcome", "valueCode": submission.outcome},
         {"name": "outcomeTitle", "valueString": outcome.title},
-        {"name": "explanation", "valueString": " ".join(outcome.explanation(flags))},
+        {"name": "explanation", "valueString": " ".join(assessment.explanation())},
         {"name": "result", "valueUri": link},
         {"name": "rulesVersion", "valueString": submission.rules_version},
     ]
@@ -256,7 +257,7 @@ def _result(submission: Submission, link: str) -> dict[str, Any]:
                     ],
                 }
             )
-    for section_id in submission.assessment["sections"]:
+    for section_id in assessment.sections:
         params.append({"name": "section", "valueCode": section_id})
     if crisis_support_needed(submission.answers):
         for contact in current_app.config["CRISIS_CONTACTS"]:

@@ -33,7 +33,7 @@ from ..forms.screening import (
 )
 from ..models import Draft
 from ..next_steps import next_steps
-from ..rules import OUTCOMES, PHQ9_BAND_LABELS, Flag, Level, crisis_support_needed, is_minor
+from ..rules import OUTCOMES, PHQ9_BAND_LABELS, Assessment, Level, crisis_support_needed, is_minor
 from . import bp
 
 log = logging.getLogger(__name__)
@@ -440,23 +440,21 @@ def result(token: str) -> Response:
     submission = submissions.by_token(token)
     if submission is None:
         abort(404)
-    snapshot = submission.assessment
-    flags = [Flag.from_dict(f) for f in snapshot["flags"]]
-    outcome = OUTCOMES[submission.outcome]
+    assessment = Assessment.from_dict(submission.assessment)
     html = render_template(
         "patient/result.html",
         token=token,
         link=url_for(".result", token=token, _external=True),
         submission=submission,
-        outcome=outcome,
-        explanation=outcome.explanation(flags),
-        next=next_steps(submission.outcome, submission.answers, _clinic()),
+        outcome=OUTCOMES[assessment.outcome],
+        explanation=assessment.explanation(),
+        next=next_steps(assessment.outcome, submission.answers, _clinic()),
         flag_groups=[
-            (level, heading, [f for f in flags if f.level is level])
+            (level, heading, [f for f in assessment.flags if f.level is level])
             for level, heading in FLAG_GROUPS
-            if any(f.level is level for f in flags)
+            if assessment.count(level)
         ],
-        sections=[section(s) for s in snapshot["sections"]],
+        sections=[section(s) for s in assessment.sections],
         band_label=PHQ9_BAND_LABELS.get(submission.phq9_band or "", ""),
         crisis=crisis_support_needed(submission.answers),
         groups=answer_groups(submission.answers),
