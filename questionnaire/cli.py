@@ -12,6 +12,7 @@ from . import audit, clock
 from .auth import passwords, sessions
 from .extensions import db
 from .models import Clinician
+from .vocabulary import Role
 
 clinician_cli = AppGroup("clinician", help="Manage clinician accounts.")
 CLI_ACTOR = "command line"
@@ -42,7 +43,7 @@ def create(email: str, admin: bool, password_stdin: bool) -> None:
     problem = passwords.problem(password)
     if problem:
         raise click.ClickException(problem)
-    role = "admin" if admin else "clinician"
+    role = Role.ADMIN if admin else Role.CLINICIAN
     db.session.add(
         Clinician(
             email=email,

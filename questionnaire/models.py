@@ -23,11 +23,10 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
+from .vocabulary import STORED_OUTCOMES, OutcomeId, Role, Source, Status, one_of
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
-STATUSES = ("new", "in-review", "contacted", "closed")
-ROLES = ("clinician", "admin")
 
 #: Queue priority, sorted highest first: urgent submissions nobody has acted on (still
 #: ``new``) come first. Every queue sort is descending so one index serves it.
@@ -36,7 +35,8 @@ PRIORITY_NORMAL = 0
 
 
 def priority_for(outcome: str, status: str) -> int:
-    return PRIORITY_URGENT if outcome == "urgent-support" and status == "new" else PRIORITY_NORMAL
+    urgent = outcome == OutcomeId.URGENT_SUPPORT and status == Status.NEW
+    return PRIORITY_URGENT if urgent else PRIORITY_NORMAL
 
 
 def utcnow() -> datetime:
@@ -81,9 +81,9 @@ class Submission(db.Model):
 
     __tablename__ = "submissions"
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('new', 'in-review', 'contacted', 'closed')", name="status_known"
-        ),
+        CheckConstraint(one_of("status", Status), name="status_known"),
+        CheckConstraint(one_of("outcome", STORED_OUTCOMES), name="outcome_known"),
+        CheckConstraint(one_of("source", Source), name="source_known"),
         Index("ix_submissions_queue", "priority", "created_at", "id"),
         Index("ix_submissions_status_queue", "status", "priority", "created_at", "id"),
         Index("ix_submissions_outcome_queue", "outcome", "priority", "created_at", "id"),
@@ -129,7 +129,7 @@ class Submission(db.Model):
     def set_status(self, status: str, now: datetime) -> None:
         self.status = status
         self.priority = priority_for(self.outcome, status)
-        self.closed_at = now if status == "closed" else None
+        self.closed_at = now if status == Status.CLOSED else None
 
 
 class SubmissionFlag(db.Model):
@@ -152,7 +152,7 @@ class Clinician(db.Model):
     """A member of the clinic's staff who reviews submissions."""
 
     __tablename__ = "clinicians"
-    __table_args__ = (CheckConstraint("role IN ('clinician', 'admin')", name="role_known"),)
+    __table_args__ = (CheckConstraint(one_of("role", Role), name="role_known"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -166,7 +166,7 @@ class Clinician(db.Model):
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
 
 class ClinicianSession(db.Model):

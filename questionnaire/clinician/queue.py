@@ -15,9 +15,10 @@ from typing import Any
 from sqlalchemy import Select, exists, false, select, tuple_
 from sqlalchemy.orm import joinedload
 
-from ..models import STATUSES, Submission, SubmissionFlag
+from ..models import Submission, SubmissionFlag
 from ..references import normalise_reference
 from ..rules import FLAGS, OUTCOMES
+from ..vocabulary import Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +36,7 @@ class Filters:
         flag = args.get("flag") or None
         search = (args.get("q") or "").strip()[:40]
         return cls(
-            status=status if status in STATUSES else None,
+            status=status if status in set(Status) else None,
             outcome=outcome if outcome in OUTCOMES else None,
             flag=flag if flag in FLAGS else None,
             reference=normalise_reference(search) if search else None,

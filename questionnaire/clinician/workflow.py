@@ -3,18 +3,20 @@ and a closed submission can be reopened."""
 
 from __future__ import annotations
 
+from ..vocabulary import Status
+
 STATUS_LABELS: dict[str, str] = {
-    "new": "New",
-    "in-review": "In review",
-    "contacted": "Contacted",
-    "closed": "Closed",
+    Status.NEW: "New",
+    Status.IN_REVIEW: "In review",
+    Status.CONTACTED: "Contacted",
+    Status.CLOSED: "Closed",
 }
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "new": ("in-review",),
-    "in-review": ("contacted", "closed"),
-    "contacted": ("closed",),
-    "closed": ("in-review",),  # reopen
+    Status.NEW: (Status.IN_REVIEW,),
+    Status.IN_REVIEW: (Status.CONTACTED, Status.CLOSED),
+    Status.CONTACTED: (Status.CLOSED,),
+    Status.CLOSED: (Status.IN_REVIEW,),  # reopen
 }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from wtforms.validators import StopValidation
 
 from ..auth import passwords
-from ..models import ROLES
+from ..vocabulary import Role
 from .fields import Option, PasswordField, QuestionForm, SelectField, TextAreaField, TextField
 from .validators import EmailAddress, Required, Select, Text
 
@@ -111,7 +111,7 @@ class AccountForm(QuestionForm):
     )
     role = SelectField(
         "Role",
-        [Option(r, r.capitalize()) for r in ROLES],
+        [Option(r.value, r.value.capitalize()) for r in Role],
         [Select("Select a role")],
     )
     password = PasswordField(

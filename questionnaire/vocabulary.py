@@ -1,0 +1,45 @@
+"""The named values the service stores: outcomes, review statuses, roles and where a
+submission came from. One module, so the rules, the database's CHECK constraints, the
+forms and the pages all read the same list."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OutcomeId(StrEnum):
+    URGENT_SUPPORT = "urgent-support"
+    ADULT_ONLY = "adult-only"
+    NOT_RECOMMENDED = "not-recommended"
+    OTHER_OPTIONS_FIRST = "other-options-first"
+    EVALUATE_FIRST = "evaluate-first"
+    DISCUSS = "discuss"
+
+
+class Status(StrEnum):
+    NEW = "new"
+    IN_REVIEW = "in-review"
+    CONTACTED = "contacted"
+    CLOSED = "closed"
+
+
+class Role(StrEnum):
+    CLINICIAN = "clinician"
+    ADMIN = "admin"
+
+
+class Source(StrEnum):
+    WEB = "web"
+    FHIR = "fhir"
+
+
+#: Outcomes a stored submission can have: a minor's answers are never stored.
+STORED_OUTCOMES: tuple[OutcomeId, ...] = tuple(
+    o for o in OutcomeId if o is not OutcomeId.ADULT_ONLY
+)
+
+
+def one_of(column: str, values: type[StrEnum] | tuple[StrEnum, ...]) -> str:
+    """A CHECK constraint's text: ``column IN ('a', 'b')``."""
+    quoted = ", ".join(f"'{v.value}'" for v in values)
+    return f"{column} IN ({quoted})"
