@@ -7,7 +7,6 @@ the last two years; older submissions are more often closed; some have notes.
 
 from __future__ import annotations
 
-import hashlib
 import random
 import secrets
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
+from . import tokens
 from .extensions import db
 from .models import Clinician, Note, Submission, SubmissionFlag
 from .references import REFERENCE_ALPHABET
@@ -187,8 +187,8 @@ def seed(count: int, now: datetime, seed_value: int | None = None) -> int:
                     **columns,
                     "id": row_id,
                     "reference": next(references),
-                    "result_token_hash": hashlib.sha256(secrets.token_bytes(16)).hexdigest(),
-                    "draft_key_hash": hashlib.sha256(secrets.token_bytes(16)).hexdigest(),
+                    "result_token_hash": tokens.digest(tokens.new()),
+                    "draft_key_hash": tokens.digest(tokens.new()),
                     "created_at": created,
                     "closed_at": created + timedelta(days=rng.randint(1, 30))
                     if status == "closed"

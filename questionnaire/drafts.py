@@ -7,14 +7,13 @@ helpers change objects in the session and never commit: the view decides.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
+from . import tokens
 from .extensions import db
 from .forms.screening import FORMS_BY_STEP, STEP_FORMS, STEP_IDS
 from .models import Draft
@@ -22,17 +21,13 @@ from .models import Draft
 COOKIE_NAME = "ks_draft"
 
 
-def new_key() -> str:
-    return secrets.token_urlsafe(32)
-
-
-def hash_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+new_key = tokens.new
+hash_key = tokens.digest
 
 
 def find(key: str | None, now: datetime) -> Draft | None:
     """The live draft for a cookie key, or None (no key, unknown key or expired)."""
-    if not key or len(key) > 100:
+    if not tokens.plausible(key):
         return None
     draft = db.session.scalar(select(Draft).where(Draft.key_hash == hash_key(key)))
     if draft is None or draft.expires_at <= now:
@@ -109,13 +104,13 @@ def answers_before(draft: Draft | None, step_id: str) -> dict[str, Any]:
 
 def issue_resume_token(draft: Draft) -> str:
     """A fresh one-time link token; any earlier one stops working."""
-    token = secrets.token_urlsafe(32)
+    token = tokens.new()
     draft.resume_token_hash = hash_key(token)
     return token
 
 
 def find_by_resume_token(token: str | None, now: datetime) -> Draft | None:
-    if not token or len(token) > 100:
+    if not tokens.plausible(token):
         return None
     draft = db.session.scalar(select(Draft).where(Draft.resume_token_hash == hash_key(token)))
     if draft is None or draft.expires_at <= now:

@@ -7,8 +7,6 @@ token is stored. Helpers add to the session and never commit.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -18,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import drafts
+from . import drafts, tokens
 from .extensions import db
 from .forms.screening import QUESTIONNAIRE_VERSION
 from .models import Draft, Note, Submission, SubmissionFlag, priority_for
@@ -28,12 +26,10 @@ from .rules import RULES_VERSION, Assessment, Level, assess
 
 def result_token(secret_key: str, draft_key: str) -> str:
     """256 bits that only this draft's holder and the server can compute."""
-    digest = hmac.new(secret_key.encode(), f"result:{draft_key}".encode(), hashlib.sha256)
-    return digest.hexdigest()
+    return tokens.derived(secret_key, "result", draft_key)
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+hash_token = tokens.digest
 
 
 def assessed(answers: dict[str, Any], status: str = "new") -> tuple[dict[str, Any], Assessment]:
@@ -121,7 +117,7 @@ def _build(
 
 
 def by_token(token: str) -> Submission | None:
-    if not token or len(token) > 128:
+    if not tokens.plausible(token):
         return None
     return db.session.scalar(
         select(Submission).where(Submission.result_token_hash == hash_token(token))
@@ -129,7 +125,7 @@ def by_token(token: str) -> Submission | None:
 
 
 def by_draft_key(draft_key: str | None) -> Submission | None:
-    if not draft_key or len(draft_key) > 100:
+    if not tokens.plausible(draft_key):
         return None
     return db.session.scalar(
         select(Submission).where(Submission.draft_key_hash == drafts.hash_key(draft_key))

@@ -4,20 +4,17 @@ out (or a timeout) makes a copied cookie useless. Helpers never commit."""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_login import UserMixin
 from sqlalchemy import select
 
+from .. import tokens
 from ..extensions import db
 from ..models import Clinician, ClinicianSession
 
-
-def _hash(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+_hash = tokens.digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +48,7 @@ class Principal(UserMixin):
 
 
 def start(clinician: Clinician, now: datetime) -> Principal:
-    key = secrets.token_urlsafe(32)
+    key = tokens.new()
     record = ClinicianSession(
         key_hash=_hash(key), clinician=clinician, created_at=now, last_seen_at=now
     )
@@ -61,7 +58,7 @@ def start(clinician: Clinician, now: datetime) -> Principal:
 
 def find(key: str | None, now: datetime, limits: Limits) -> Principal | None:
     """The live session for a key; an idle or too old session is not returned."""
-    if not key or len(key) > 100:
+    if not tokens.plausible(key):
         return None
     record = db.session.scalar(
         select(ClinicianSession).where(ClinicianSession.key_hash == _hash(key))
