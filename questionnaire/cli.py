@@ -8,8 +8,7 @@ import click
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from . import audit, clock
-from .auth import passwords, sessions
+from . import accounts, clock
 from .extensions import db
 from .models import Clinician
 from .vocabulary import Role
@@ -19,7 +18,7 @@ CLI_ACTOR = "command line"
 
 
 def _find(email: str) -> Clinician:
-    clinician = db.session.scalar(select(Clinician).where(Clinician.email == email.lower()))
+    clinician = accounts.find(email)
     if clinician is None:
         raise click.ClickException(f"No clinician with the email address {email}")
     return clinician
@@ -31,29 +30,18 @@ def _find(email: str) -> Clinician:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create(email: str, admin: bool, password_stdin: bool) -> None:
     """Create an account. The person sets up their authenticator at first sign-in."""
-    email = email.strip().lower()
-    if "@" not in email or len(email) > 254:
-        raise click.ClickException("Enter a valid email address")
-    if db.session.scalar(select(Clinician.id).where(Clinician.email == email)):
-        raise click.ClickException(f"An account for {email} already exists")
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    problem = passwords.problem(password)
-    if problem:
-        raise click.ClickException(problem)
-    role = Role.ADMIN if admin else Role.CLINICIAN
-    db.session.add(
-        Clinician(
-            email=email,
-            role=role,
-            password_hash=passwords.hash_password(password),
-            active=True,
-            created_at=clock.now(),
-        )
-    )
-    audit.record("account-created", actor_email=CLI_ACTOR, detail=f"{email} as {role}")
+    try:
+        email = accounts.normalise_email(email)
+        if accounts.find(email) is not None:
+            raise click.ClickException(f"An account for {email} already exists")
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        role = Role.ADMIN if admin else Role.CLINICIAN
+        accounts.create(email, password, role, clock.now(), by=None, by_name=CLI_ACTOR)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Created {role} account for {email}.")
 
@@ -78,9 +66,7 @@ def list_accounts() -> None:
 def disable(email: str) -> None:
     """Disable an account and end its sessions."""
     clinician = _find(email)
-    clinician.active = False
-    sessions.end_all(clinician, clock.now())
-    audit.record("account-disabled", actor_email=CLI_ACTOR, detail=clinician.email)
+    accounts.disable(clinician, clock.now(), by=None, by_name=CLI_ACTOR)
     db.session.commit()
     click.echo(f"Disabled {clinician.email}.")
 
@@ -90,10 +76,7 @@ def disable(email: str) -> None:
 def reset_mfa(email: str) -> None:
     """Forget an account's authenticator; they set it up again at next sign-in."""
     clinician = _find(email)
-    clinician.totp_secret = None
-    clinician.totp_last_step = None
-    sessions.end_all(clinician, clock.now())
-    audit.record("mfa-reset", actor_email=CLI_ACTOR, detail=clinician.email)
+    accounts.reset_second_factor(clinician, clock.now(), by=None, by_name=CLI_ACTOR)
     db.session.commit()
     click.echo(f"Second factor reset for {clinician.email}.")
 

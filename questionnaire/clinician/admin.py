@@ -15,12 +15,13 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import false, select, tuple_
 
+from .. import accounts as account_service
 from .. import audit, clock
-from ..auth import passwords, sessions
 from ..extensions import db
 from ..forms.clinician import AccountForm
 from ..models import AuditEvent, Clinician
 from ..references import normalise_reference
+from ..vocabulary import Role
 from . import bp, page_size
 from .access import admin_required
 from .queue import Cursor
@@ -88,26 +89,19 @@ def accounts() -> Response:
 def create_account() -> Response:
     form = AccountForm()
     if form.validate():
-        email = form.email.data.strip().lower()
-        if db.session.scalar(select(Clinician.id).where(Clinician.email == email)):
-            form.email.errors = ["An account with this email address already exists"]
+        try:
+            clinician = account_service.create(
+                form.email.data,
+                form.password.data,
+                Role(form.role.data),
+                clock.now(),
+                by=current_user.clinician,
+            )
+        except account_service.AccountError as error:
+            form.email.errors = [str(error)]
         else:
-            clinician = Clinician(
-                email=email,
-                role=form.role.data,
-                password_hash=passwords.hash_password(form.password.data),
-                active=True,
-                created_at=clock.now(),
-            )
-            db.session.add(clinician)
-            db.session.flush()
-            audit.record(
-                "account-created",
-                actor=current_user.clinician,
-                detail=f"{email} as {clinician.role}",
-            )
             db.session.commit()
-            flash(f"Account created for {email}")
+            flash(f"Account created for {clinician.email}")
             return redirect(url_for(".accounts"), code=303)
     return _accounts_page(form, 422)
 
@@ -126,9 +120,7 @@ def disable_account(clinician_id: int) -> Response:
     if clinician.id == current_user.clinician.id:
         flash("You cannot disable your own account")
         return redirect(url_for(".accounts"), code=303)
-    clinician.active = False
-    sessions.end_all(clinician, clock.now())
-    audit.record("account-disabled", actor=current_user.clinician, detail=clinician.email)
+    account_service.disable(clinician, clock.now(), by=current_user.clinician)
     db.session.commit()
     flash(f"Account disabled for {clinician.email}")
     return redirect(url_for(".accounts"), code=303)
@@ -138,10 +130,7 @@ def disable_account(clinician_id: int) -> Response:
 @admin_required
 def reset_mfa(clinician_id: int) -> Response:
     clinician = _account(clinician_id)
-    clinician.totp_secret = None
-    clinician.totp_last_step = None
-    sessions.end_all(clinician, clock.now())
-    audit.record("mfa-reset", actor=current_user.clinician, detail=clinician.email)
+    account_service.reset_second_factor(clinician, clock.now(), by=current_user.clinician)
     db.session.commit()
     flash(f"Second factor reset for {clinician.email}. They set it up again at next sign-in")
     return redirect(url_for(".accounts"), code=303)
