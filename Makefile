@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.installed-test
 export APP_ENV ?= development
 PORT ?= 5000
 
-.PHONY: install run test lint format db-upgrade bench lforms
+.PHONY: install run test lint format db-upgrade bench lforms screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +56,7 @@ db-upgrade: $(RUN_STAMP)
 ## bench: start the app under gunicorn, seed 100,000 submissions, measure, print a table
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
+
+## screenshots: the main pages at 1280 and 375 pixels, into test-artifacts/screenshots/
+screenshots: $(TEST_STAMP)
+	$(BIN)/python tools/screenshots.py

@@ -9,65 +9,11 @@ from typing import Any
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from .examples import EXAMPLE_1, EXAMPLE_1_SECTIONS, STEPS
+
+__all__ = ["CSRF", "EXAMPLE_1", "EXAMPLE_1_SECTIONS", "STEPS", "Patient", "steps_with", "text"]
+
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-#: Worked example 1 of rules.md, step by step: outcome "discuss".
-EXAMPLE_1: dict[str, dict[str, Any]] = {
-    "start": {"understand_not_diagnosis": "y", "consent_store": "y"},
-    "about": {"age": "42", "pregnancy": "no"},
-    "history": {
-        "diagnosed": "yes",
-        "episode_length": "over-2-years",
-        "antidepressants_tried": "3-or-more",
-        "therapy": "past",
-        "other_treatments": ["none"],
-    },
-    "phq9": {
-        "phq9_1": "2",
-        "phq9_2": "2",
-        "phq9_3": "2",
-        "phq9_4": "2",
-        "phq9_5": "1",
-        "phq9_6": "2",
-        "phq9_7": "2",
-        "phq9_8": "1",
-        "phq9_9": "0",
-        "phq9_difficulty": "very",
-    },
-    "health": {
-        "blood_pressure": "no",
-        "vascular": ["none"],
-        "heart_brain": ["none"],
-        "mental_health": ["none"],
-        "substance_use": "no",
-        "other_conditions": ["none"],
-    },
-    "medicines": {"medications": ["antidepressant"]},
-    "practical": {
-        "ride_home": "yes",
-        "insurance": "yes",
-        "format_interest": "not-sure",
-        "notes": "",
-    },
-    "contact": {"wants_contact": "no"},
-}
-STEPS = list(EXAMPLE_1)
-
-#: The educational sections worked example 1 is shown (rules.md).
-EXAMPLE_1_SECTIONS = [
-    "what-is-ketamine",
-    "how-it-works",
-    "rapid-relief",
-    "efficacy",
-    "safety",
-    "integration",
-    "faq-fda",
-    "faq-duration",
-    "faq-medications",
-    "faq-sessions",
-    "faq-insurance",
-    "consult",
-]
 
 
 def steps_with(changes: dict[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:

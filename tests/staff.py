@@ -135,7 +135,7 @@ def make_submission(
     from questionnaire import drafts, submissions
     from questionnaire.models import Draft
 
-    from .test_rules import BASE
+    from .examples import EXAMPLE_1_ANSWERS as BASE
 
     answers = {**BASE, **changes}
     key = secrets.token_urlsafe(16)

@@ -119,8 +119,7 @@ def test_admin_resets_a_second_factor(app, staff, admin_account, account, clock)
 # --- command line ---------------------------------------------------------------
 
 
-def test_cli_creates_lists_disables_and_resets(app):
-    runner = app.test_cli_runner()
+def test_cli_creates_lists_disables_and_resets(app, runner):
     result = runner.invoke(
         args=["clinician", "create", "Cli@Clinic.example", "--admin", "--password-stdin"],
         input=PASSWORD + "\n",
@@ -145,8 +144,7 @@ def test_cli_creates_lists_disables_and_resets(app):
     ]
 
 
-def test_cli_asks_for_the_password_twice(app):
-    runner = app.test_cli_runner()
+def test_cli_asks_for_the_password_twice(app, runner):
     result = runner.invoke(
         args=["clinician", "create", "two@clinic.example"], input=f"{PASSWORD}\n{PASSWORD}\n"
     )
@@ -161,16 +159,15 @@ def test_cli_asks_for_the_password_twice(app):
         ("administrator", "Password is too common"),
     ],
 )
-def test_cli_refuses_weak_passwords(app, password, message):
-    result = app.test_cli_runner().invoke(
+def test_cli_refuses_weak_passwords(app, password, message, runner):
+    result = runner.invoke(
         args=["clinician", "create", "w@clinic.example", "--password-stdin"], input=password + "\n"
     )
     assert result.exit_code != 0
     assert message in result.output
 
 
-def test_cli_refuses_a_duplicate(app):
-    runner = app.test_cli_runner()
+def test_cli_refuses_a_duplicate(app, runner):
     runner.invoke(
         args=["clinician", "create", "d@clinic.example", "--password-stdin"], input=PASSWORD + "\n"
     )
@@ -180,8 +177,8 @@ def test_cli_refuses_a_duplicate(app):
     assert again.exit_code != 0 and "already exists" in again.output
 
 
-def test_cli_refuses_two_different_passwords(app):
-    result = app.test_cli_runner().invoke(
+def test_cli_refuses_two_different_passwords(app, runner):
+    result = runner.invoke(
         args=["clinician", "create", "m@clinic.example"],
         input=f"{PASSWORD}\nsomething else entirely\n{PASSWORD}\n{PASSWORD}\n",
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 from sqlalchemy import func, select
 
@@ -15,6 +16,8 @@ from questionnaire.models import Draft, Submission
 
 from .helpers import CSRF, steps_with
 from .servers import gunicorn
+
+pytestmark = pytest.mark.slow  # real gunicorn processes
 
 SCREENINGS = 200
 CLIENTS = 20

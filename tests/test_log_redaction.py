@@ -60,6 +60,7 @@ def assert_clean(log: str, secrets: list[str]) -> None:
         assert re.search(rf"(GET|POST) {re.escape(path)}[ \"]", log), (path, log[-2000:])
 
 
+@pytest.mark.slow
 def test_gunicorn_access_log_has_no_link_token_or_query(server_database, tmp_path):
     url, _ = server_database
     log = tmp_path / "gunicorn.log"
@@ -68,6 +69,7 @@ def test_gunicorn_access_log_has_no_link_token_or_query(server_database, tmp_pat
     assert_clean(log.read_text(), secrets)
 
 
+@pytest.mark.slow
 def test_development_server_log_has_no_link_token_or_query(server_database, tmp_path):
     url, _ = server_database
     log = tmp_path / "flask-run.log"

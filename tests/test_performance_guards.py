@@ -39,10 +39,8 @@ def seed(app, count: int) -> None:
         demo_seed(count, clock.now(), seed_value=7)
 
 
-def test_demo_seed_covers_every_outcome_and_flag(app):
-    result = app.test_cli_runner().invoke(
-        args=["demo", "seed", "--submissions", "3000", "--seed", "3"]
-    )
+def test_demo_seed_covers_every_outcome_and_flag(app, runner):
+    result = runner.invoke(args=["demo", "seed", "--submissions", "3000", "--seed", "3"])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Added 3000 submissions in ")
     with app.app_context():

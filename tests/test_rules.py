@@ -18,45 +18,10 @@ from questionnaire.rules import (
     phq9_band,
 )
 
-from .helpers import EXAMPLE_1_SECTIONS
-
-PHQ9_14 = {
-    "phq9_1": "2",
-    "phq9_2": "2",
-    "phq9_3": "2",
-    "phq9_4": "2",
-    "phq9_5": "1",
-    "phq9_6": "2",
-    "phq9_7": "2",
-    "phq9_8": "1",
-    "phq9_9": "0",
-}
+from .examples import EXAMPLE_1_ANSWERS, EXAMPLE_1_SECTIONS
 
 #: Worked example 1, as `assess` receives it.
-BASE: dict[str, Any] = {
-    "understand_not_diagnosis": ["y"],
-    "consent_store": ["y"],
-    "age": 42,
-    "pregnancy": "no",
-    "diagnosed": "yes",
-    "episode_length": "over-2-years",
-    "antidepressants_tried": "3-or-more",
-    "therapy": "past",
-    "other_treatments": ["none"],
-    **PHQ9_14,
-    "phq9_difficulty": "very",
-    "blood_pressure": "no",
-    "vascular": ["none"],
-    "heart_brain": ["none"],
-    "mental_health": ["none"],
-    "substance_use": "no",
-    "other_conditions": ["none"],
-    "medications": ["antidepressant"],
-    "ride_home": "yes",
-    "insurance": "yes",
-    "format_interest": "not-sure",
-    "wants_contact": "no",
-}
+BASE: dict[str, Any] = EXAMPLE_1_ANSWERS
 
 
 def with_(**changes: Any) -> dict[str, Any]:

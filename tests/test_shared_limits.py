@@ -12,6 +12,8 @@ import requests
 from .helpers import CSRF, EXAMPLE_1
 from .servers import gunicorn
 
+pytestmark = pytest.mark.slow  # real gunicorn processes
+
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 

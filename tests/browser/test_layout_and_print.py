@@ -1,4 +1,5 @@
-"""Small screens, target sizes, printing, reading level and screenshots for people to see."""
+"""Small screens, target sizes, printing and reading level. Screenshots for people to look
+at are taken by `make screenshots` (tools/screenshots.py), not by a test."""
 
 from __future__ import annotations
 
@@ -177,29 +178,3 @@ def test_each_result_reads_at_about_grade_8(page, server, outcome):
     words = page.evaluate(PATIENT_WORDS)
     grade = textstat.flesch_kincaid_grade(words)
     assert grade <= 9.0, f"{outcome}: grade {grade}"
-
-
-def test_screenshots_for_people_to_look_at(browser, server, screenshots):
-    reference = make_submission(server.app, phq9_9="2")
-    admin = new_clinician(server.app, admin=True)
-    for width in (1280, 375):
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        page = context.new_page()
-        page.goto(server.url + "/")
-        page.screenshot(path=screenshots / f"landing-{width}.png", full_page=True)
-        answer_steps(page, server.url, until="history")
-        continue_(page)
-        page.screenshot(path=screenshots / f"step-errors-{width}.png", full_page=True)
-        for outcome, changes in OUTCOME_CHANGES.items():
-            complete(page, server.url, changes)
-            page.screenshot(path=screenshots / f"result-{outcome}-{width}.png", full_page=True)
-        sign_in(page, server.url, admin)
-        page.goto(server.url + "/clinician/")
-        page.screenshot(path=screenshots / f"clinician-queue-{width}.png", full_page=True)
-        page.goto(f"{server.url}/clinician/submissions/{reference}")
-        page.screenshot(path=screenshots / f"clinician-submission-{width}.png", full_page=True)
-        context.close()
-        admin = new_clinician(server.app, admin=True)  # codes are used once
-    names = sorted(p.name for p in screenshots.glob("*.png"))
-    assert "landing-375.png" in names and "clinician-queue-1280.png" in names
-    assert len([n for n in names if n.startswith("result-")]) == 2 * len(OUTCOME_CHANGES)
