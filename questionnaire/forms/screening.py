@@ -165,7 +165,6 @@ class StepForm(QuestionForm):
         for field in self.questions():
             if not self.asked(field.name):
                 field.errors = []
-        self._errors = None
         return not any(field.errors for field in self)
 
     def answers(self) -> dict[str, Any]:
@@ -665,7 +664,6 @@ class ContactForm(StepForm):
             and not (self.contact_phone.data or "").strip()
         ):
             self.contact_email.errors = ["Enter an email address or a phone number"]
-            self._errors = None
             valid = False
         return valid
 
