@@ -123,6 +123,9 @@ def register_commands(app: Flask) -> None:
 
 
 def register_template_globals(app: Flask) -> None:
+    # Block tags leave no blank lines or indentation behind: lighter pages.
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
     zone = ZoneInfo(app.config["CLINIC_TIMEZONE"])
 
     @app.template_filter("localtime")
