@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from pydantic import ValidationError as ModelError
 from .. import clock, fhir, submissions
 from ..extensions import csrf, limiter
 from ..fhir import FHIR_JSON, base_url, canonical_url
+from ..forms.screening import QUESTIONNAIRE_VERSION
 from ..models import Submission
 from ..next_steps import next_steps
 from ..rules import OUTCOMES, Assessment, crisis_support_needed, is_minor
@@ -37,9 +39,15 @@ def _fhir(resource: dict[str, Any], status: int = 200, *, public: bool = False) 
 
 
 def _definition() -> dict[str, Any]:
-    return questionnaire(
-        canonical_url(), current_app.config["CLINIC_NAME"], current_app.config["CRISIS_CONTACTS"]
-    )
+    """The Questionnaire for this app's settings: built and validated once, then served
+    from memory (it changes only with the code and the settings)."""
+    contacts = json.dumps(current_app.config["CRISIS_CONTACTS"], sort_keys=True)
+    return _built(canonical_url(), current_app.config["CLINIC_NAME"], contacts)
+
+
+@lru_cache(maxsize=8)
+def _built(canonical: str, publisher: str, contacts: str) -> dict[str, Any]:
+    return questionnaire(canonical, publisher, json.loads(contacts))
 
 
 # --- definitions (public, CORS) -------------------------------------------------------
@@ -103,7 +111,7 @@ def questionnaire_search() -> Response:
     wanted = request.args.get("url")
     matches = wanted is None or wanted in (
         canonical_url(),
-        f"{canonical_url()}|{_definition()['version']}",
+        f"{canonical_url()}|{QUESTIONNAIRE_VERSION}",
     )
     bundle: dict[str, Any] = {
         "resourceType": "Bundle",
