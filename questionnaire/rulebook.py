@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from .rules import (
     FIRST_VERSION,
     FLAG_RULES,
-    OUTCOMES,
     SECTION_ORDER,
 )
 
@@ -153,10 +152,6 @@ def flag_entries() -> tuple[RuleEntry, ...]:
         RuleEntry(r.flag.id, r.flag.level.value, FLAG_WHEN[r.flag.id], r.flag.source, r.since)
         for r in FLAG_RULES
     )
-
-
-def outcome_title(outcome_id: str) -> str:
-    return OUTCOMES[outcome_id].title
 
 
 def section_entries(sources: Mapping[str, tuple[str, ...]]) -> tuple[RuleEntry, ...]:

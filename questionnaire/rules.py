@@ -182,9 +182,7 @@ ADULT_AGE = 18
 
 # The PHQ-9's items, scoring and crisis threshold live in phq9.py; named here as the
 # rules use them.
-MODERATE_THRESHOLD = phq9.MODERATE_THRESHOLD
 PHQ9_BAND_LABELS = phq9.BAND_LABELS
-CRISIS_ANSWERS = phq9.CRISIS_ANSWERS
 phq9_total = phq9.total
 phq9_band = phq9.band
 crisis_support_needed = phq9.crisis_support_needed
@@ -208,7 +206,7 @@ def is_minor(age: int) -> bool:
 
 def _below_moderate(answers: Answers) -> bool:
     total = phq9_total(answers)
-    return total is not None and total < MODERATE_THRESHOLD
+    return total is not None and total < phq9.MODERATE_THRESHOLD
 
 
 # --- flags --------------------------------------------------------------------------

@@ -46,8 +46,7 @@ def words(node) -> str:
 
 
 def complete(app, outcome: str, contact: dict) -> BeautifulSoup:
-    changes = {**OUTCOME_STEPS[outcome]}
-    changes = {step: dict(v) for step, v in changes.items()}
+    changes = {step: dict(v) for step, v in OUTCOME_STEPS[outcome].items()}
     changes["contact"] = contact
     page = Patient(app.test_client()).complete(changes)
     soup = soup_of(page)
@@ -372,3 +371,18 @@ def test_error_summary_is_an_alert_with_one_item_per_error(app):
         "Enter your age in years, for example 34",
         "Select if you are pregnant, breastfeeding or planning a pregnancy",
     ]
+
+
+def test_privacy_and_delete_pages_say_how_to_reach_the_clinic(app):
+    app.config.update(CLINIC)
+    patient = Patient(app.test_client())
+    result = patient.complete()
+    pages = {
+        "privacy": patient.client.get("/privacy"),
+        "delete": patient.client.get(result.request.path + "/delete"),
+    }
+    for name, page in pages.items():
+        block = soup_of(page).select_one("main [data-clinic-contact]")
+        assert block is not None, name
+        assert block.select_one("a[href='tel:5550100199']").get_text() == "(555) 010-0199"
+        assert block.select_one("a[href='mailto:screening@riverside.example']"), name

@@ -281,19 +281,7 @@ EXPLORING = ["what-is-ketamine", "how-it-works", "rapid-relief", "efficacy", "sa
 
 SECTION_CASES = [
     # worked example 1 (discuss)
-    (
-        {},
-        [
-            *EXPLORING,
-            "integration",
-            "faq-fda",
-            "faq-duration",
-            "faq-medications",
-            "faq-sessions",
-            "faq-insurance",
-            "consult",
-        ],
-    ),
+    ({}, EXAMPLE_1_SECTIONS),
     # evaluate-first: faq-safe, no faq-insurance unless cost-question
     (
         {"medications": ["benzodiazepine"], "therapy": "never"},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, ClassVar
 
 from wtforms.fields.core import UnboundField
@@ -107,7 +108,10 @@ class StepForm(QuestionForm):
         return condition is None or condition.holds(answers)
 
     @classmethod
+    @cache
     def field_names(cls) -> frozenset[str]:
+        """The form's own question names (read once per class: drafts ask on every
+        request which step is unanswered)."""
         return frozenset(
             name
             for klass in cls.__mro__

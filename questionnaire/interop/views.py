@@ -14,6 +14,7 @@ from flask import Response, current_app, make_response, render_template, request
 from pydantic import ValidationError as ModelError
 
 from .. import clock, fhir, submissions
+from ..clinic import ClinicContact
 from ..extensions import csrf, limiter
 from ..fhir import FHIR_JSON, base_url, canonical_url
 from ..forms.screening import QUESTIONNAIRE_VERSION
@@ -245,8 +246,6 @@ def _result(submission: Submission, link: str) -> dict[str, Any]:
         {"name": "result", "valueUri": link},
         {"name": "rulesVersion", "valueString": submission.rules_version},
     ]
-    from ..clinic import ClinicContact
-
     steps = next_steps(
         submission.outcome, submission.answers, ClinicContact.from_config(current_app.config)
     )
