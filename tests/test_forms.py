@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from werkzeug.datastructures import MultiDict
+
 from questionnaire.forms.catalogue import unbound
 from questionnaire.forms.fields import ChoiceMixin
 from questionnaire.forms.screening import STEP_FORMS, STEP_IDS, STEP_TITLES
@@ -106,3 +108,50 @@ def test_every_choice_question_is_a_fieldset_with_a_legend(patient):
     assert '<label class="label" for="age">How old are you?</label>' in page
     assert 'aria-describedby="age-hint"' in page
     assert page.count("<h1>") == 1
+
+
+REQUIRED_WHEN_ASKED_ONLY = {
+    "phq9_difficulty",
+    "ketamine_reaction",
+    "medications_other",
+    "contact_name",
+}
+OPTIONAL = {"notes", "contact_email", "contact_phone", "contact_time"}
+MAX_CHARS = {
+    "medications_other": 500,
+    "notes": 1000,
+    "contact_name": 100,
+    "contact_email": 254,
+    "contact_phone": 30,
+}
+
+
+def test_what_a_question_requires_is_in_wtforms_flags(app):
+    with app.test_request_context():
+        for form_class in STEP_FORMS:
+            for field in unbound(form_class).questions():
+                always = field.name not in REQUIRED_WHEN_ASKED_ONLY | OPTIONAL
+                assert bool(field.flags.required) is always, field.name
+                assert field.required_when_asked is (field.name not in OPTIONAL), field.name
+                assert field.max_chars == MAX_CHARS.get(field.name), field.name
+
+
+def test_every_none_of_these_stands_only_on_its_own(app):
+    """The one exclusive-"none" rule holds for every checkbox group that offers it."""
+    with app.test_request_context():
+        groups = [
+            (form_class, field)
+            for form_class in STEP_FORMS
+            for field in unbound(form_class).questions()
+            if isinstance(field, ChoiceMixin) and NONE in field.values
+        ]
+        assert len(groups) == 6
+        for form_class, field in groups:
+            other = field.values[0]
+            form = form_class(formdata=MultiDict([(field.name, other), (field.name, NONE)]))
+            form.validate()
+            assert field.name in {f.name for f in form.questions() if f.errors}
+            assert form[field.name].errors[0].startswith("Select 'None of these' on its own")
+            alone = form_class(formdata=MultiDict([(field.name, NONE)]))
+            alone.validate()
+            assert alone[field.name].errors == [], field.name

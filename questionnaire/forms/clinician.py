@@ -20,7 +20,9 @@ class SignInForm(QuestionForm):
         [
             Required("Enter your email address"),
             Text(
-                254, "Email address must be 254 characters or fewer", "Enter a valid email address"
+                254,
+                too_long="Email address must be 254 characters or fewer",
+                control="Enter a valid email address",
             ),
         ],
         input_type="email",
@@ -32,8 +34,8 @@ class SignInForm(QuestionForm):
             Required("Enter your password"),
             Text(
                 passwords.MAX_LENGTH,
-                "Enter a correct email address and password",
-                "Enter a correct email address and password",
+                too_long="Enter a correct email address and password",
+                control="Enter a correct email address and password",
             ),
         ],
         autocomplete="current-password",
@@ -47,8 +49,8 @@ class CodeForm(QuestionForm):
             Required("Enter the 6-digit code from your authenticator app"),
             Text(
                 20,
-                "Enter the 6-digit code from your authenticator app",
-                "Enter the 6-digit code from your authenticator app",
+                too_long="Enter the 6-digit code from your authenticator app",
+                control="Enter the 6-digit code from your authenticator app",
             ),
         ],
         hint="The 6-digit code, for example 123456.",
@@ -82,8 +84,8 @@ class NoteForm(QuestionForm):
             Required("Enter a note"),
             Text(
                 NOTE_MAX,
-                f"Note must be {NOTE_MAX} characters or fewer",
-                "Note must not contain hidden control characters",
+                too_long=f"Note must be {NOTE_MAX} characters or fewer",
+                control="Note must not contain hidden control characters",
             ),
         ],
     )
@@ -102,7 +104,9 @@ class AccountForm(QuestionForm):
         [
             Required("Enter an email address"),
             Text(
-                254, "Email address must be 254 characters or fewer", "Enter a valid email address"
+                254,
+                too_long="Email address must be 254 characters or fewer",
+                control="Enter a valid email address",
             ),
             EmailAddress("Enter an email address in the correct format, like name@example.com"),
         ],

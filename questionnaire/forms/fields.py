@@ -1,8 +1,9 @@
-"""Accessible question fields.
+"""Accessible question fields, built on WTForms' own.
 
 Radio and checkbox groups carry their options (value, label, optional hint) so that
 templates, the check-answers page, the clinician view and exports all read the same
-wording from one place. Rendering lives in ``templates/components/fields.html``.
+wording from one place. What a field requires is read from WTForms' ``field.flags``,
+which its validators set. Rendering lives in ``templates/components/fields.html``.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import wtforms
 from flask_wtf import FlaskForm
-from wtforms.fields import Field
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,8 +23,9 @@ class Option:
     hint: str | None = None
 
 
-class QuestionField(Field):
-    """Base for every question: knows how it is shown and how its answer is stored."""
+class QuestionField(wtforms.Field):
+    """What every question adds to its WTForms field: a hint, a short label for
+    summaries, an autocomplete token, and how its answer is stored and read back."""
 
     kind = "text"
 
@@ -48,19 +50,16 @@ class QuestionField(Field):
     @property
     def required(self) -> bool:
         """Always required (conditional requirements are the form's ``conditional``)."""
-        return any(getattr(v, "marks_required", False) for v in self.validators)
+        return bool(self.flags.required)
 
     @property
     def required_when_asked(self) -> bool:
         """Required whenever it is asked (always, or while its condition holds)."""
-        return self.required or any(
-            getattr(v, "required_when_asked", False) for v in self.validators
-        )
+        return bool(self.flags.required or self.flags.required_if_asked)
 
     @property
     def max_chars(self) -> int | None:
-        limits = [v.max_chars for v in self.validators if hasattr(v, "max_chars")]
-        return min(limits) if limits else None
+        return self.flags.maxlength or None
 
     def answer(self) -> Any:
         """The value to store, or None when nothing was given."""
@@ -74,9 +73,20 @@ class QuestionField(Field):
 
 
 class ChoiceMixin:
-    options: tuple[Option, ...]
+    """A question answered by choosing among options (WTForms' ``choices`` follow)."""
+
+    choices: Any
     #: Options no longer offered, kept so that stored answers still read right.
     retired: tuple[Option, ...] = ()
+
+    @property
+    def options(self) -> tuple[Option, ...]:
+        return self._options
+
+    @options.setter
+    def options(self, options: Iterable[Option]) -> None:
+        self._options = tuple(options)
+        self.choices = [(o.value, o.label) for o in self._options]
 
     @property
     def values(self) -> tuple[str, ...]:
@@ -89,23 +99,26 @@ class ChoiceMixin:
         return value
 
 
-class RadioGroupField(ChoiceMixin, QuestionField):
+class RadioGroupField(ChoiceMixin, QuestionField, wtforms.RadioField):
+    """One choice. The validators judge the choice, with messages of their own."""
+
     kind = "radio"
 
     def __init__(
         self,
         label: str,
         options: Iterable[Option],
-        validators=(),
+        validators: Sequence[Any] = (),
         *,
         retired: Iterable[Option] = (),
         **kw: Any,
     ):
-        super().__init__(label, validators, **kw)
-        self.options = tuple(options)
+        super().__init__(label, validators, validate_choice=False, **kw)
+        self.options = options
         self.retired = tuple(retired)
 
     def process_formdata(self, valuelist: list[str]) -> None:
+        # Nothing chosen is nothing, even when the form was built over stored answers.
         self.data = valuelist[0] if valuelist else None
 
     def _value(self) -> str:
@@ -115,12 +128,20 @@ class RadioGroupField(ChoiceMixin, QuestionField):
         return "" if value is None else self.label_of(str(value))
 
 
-class CheckboxGroupField(ChoiceMixin, QuestionField):
+class SelectField(RadioGroupField):
+    """One choice from a drop-down list (for short staff forms, not patient questions)."""
+
+    kind = "select"
+
+
+class CheckboxGroupField(ChoiceMixin, QuestionField, wtforms.SelectMultipleField):
     kind = "checkboxes"
 
-    def __init__(self, label: str, options: Iterable[Option], validators=(), **kw: Any):
-        super().__init__(label, validators, **kw)
-        self.options = tuple(options)
+    def __init__(
+        self, label: str, options: Iterable[Option], validators: Sequence[Any] = (), **kw: Any
+    ):
+        super().__init__(label, validators, validate_choice=False, **kw)
+        self.options = options
 
     def process_data(self, value: Any) -> None:
         self.data = list(value) if value else []
@@ -141,18 +162,17 @@ class CheckboxGroupField(ChoiceMixin, QuestionField):
         return value in (self.data or [])
 
 
-class TextField(QuestionField):
+class TextField(QuestionField, wtforms.StringField):
     kind = "text"
 
-    def __init__(self, label: str, validators=(), *, input_type: str = "text", **kw: Any):
+    def __init__(
+        self, label: str, validators: Sequence[Any] = (), *, input_type: str = "text", **kw: Any
+    ):
         super().__init__(label, validators, **kw)
         self.input_type = input_type
 
     def process_formdata(self, valuelist: list[str]) -> None:
         self.data = valuelist[0] if valuelist else None
-
-    def _value(self) -> str:
-        return "" if self.data is None else str(self.data)
 
     def answer(self) -> str | None:
         # Stored exactly as typed; only an answer of nothing but spaces counts as none.
@@ -166,7 +186,8 @@ class TextAreaField(TextField):
 
 
 class WholeNumberField(TextField):
-    """A whole number typed as text (GOV.UK pattern: inputmode numeric, no spinner)."""
+    """A whole number typed as text (GOV.UK pattern: inputmode numeric, no spinner), so
+    that "34 years" earns a message rather than WTForms' own coercion error."""
 
     kind = "number"
 
@@ -176,16 +197,10 @@ class WholeNumberField(TextField):
         return int(str(self.data).strip())
 
 
-class SelectField(RadioGroupField):
-    """One choice from a drop-down list (for short staff forms, not patient questions)."""
-
-    kind = "select"
-
-
 class PasswordField(TextField):
     """Never sends the password back to the browser."""
 
-    def __init__(self, label: str, validators=(), **kw: Any):
+    def __init__(self, label: str, validators: Sequence[Any] = (), **kw: Any):
         super().__init__(label, validators, input_type="password", **kw)
 
     def _value(self) -> str:

@@ -41,11 +41,25 @@ NONE_OF_THESE = Option("none", "None of these")
 YES_NO_NOT_SURE = (Option("yes", "Yes"), Option("no", "No"), Option("not-sure", "I'm not sure"))
 
 
-def _text(max_chars: int, thing: str) -> Text:
-    return Text(
-        max_chars,
-        too_long=f"{thing} must be {max_chars} characters or fewer",
-        control=f"{thing} must not contain hidden control characters",
+SELECT_ALL = "Select all that apply."
+
+
+def none_or_some(
+    label: str,
+    options: tuple[Option, ...],
+    *,
+    missing: str,
+    only_none: str,
+    summary_label: str,
+) -> CheckboxGroupField:
+    """A checkbox group that ends in "None of these", which stands only on its own (the
+    one rule for every such question: here, in the page script and in FHIR)."""
+    return CheckboxGroupField(
+        label,
+        (*options, NONE_OF_THESE),
+        [SelectSome(missing, only_none)],
+        hint=SELECT_ALL,
+        summary_label=summary_label,
     )
 
 
@@ -304,21 +318,15 @@ class HistoryForm(StepForm):
         [Select("Select if you have had talking therapy for depression")],
         summary_label="Talking therapy",
     )
-    other_treatments = CheckboxGroupField(
+    other_treatments = none_or_some(
         "Have you had any of these treatments for depression?",
-        [
+        (
             Option("ect", "Electroconvulsive therapy (ECT)"),
             Option("tms", "Transcranial magnetic stimulation (TMS)"),
             Option("ketamine", "Ketamine or esketamine"),
-            NONE_OF_THESE,
-        ],
-        [
-            SelectSome(
-                "Select the treatments you have had, or 'None of these'",
-                "Select 'None of these' on its own, or the treatments you have had",
-            )
-        ],
-        hint="Select all that apply.",
+        ),
+        missing="Select the treatments you have had, or 'None of these'",
+        only_none="Select 'None of these' on its own, or the treatments you have had",
         summary_label="Other treatments had",
     )
 
@@ -391,9 +399,9 @@ class HealthForm(StepForm):
         [Select("Select if you have ever been told you have high blood pressure")],
         summary_label="High blood pressure",
     )
-    vascular = CheckboxGroupField(
+    vascular = none_or_some(
         "Have you ever had any of these blood vessel problems?",
-        [
+        (
             Option(
                 "aneurysm",
                 "Aneurysm",
@@ -405,20 +413,14 @@ class HealthForm(StepForm):
                 "A tangle of blood vessels that formed the wrong way",
             ),
             Option("brain-bleed", "Bleeding in the brain"),
-            NONE_OF_THESE,
-        ],
-        [
-            SelectSome(
-                "Select the blood vessel problems you have had, or 'None of these'",
-                "Select 'None of these' on its own, or the conditions you have had",
-            )
-        ],
-        hint="Select all that apply.",
+        ),
+        missing="Select the blood vessel problems you have had, or 'None of these'",
+        only_none="Select 'None of these' on its own, or the conditions you have had",
         summary_label="Blood vessel problems",
     )
-    heart_brain = CheckboxGroupField(
+    heart_brain = none_or_some(
         "Have you had any of these heart or brain problems?",
-        [
+        (
             Option(
                 "recent-heart",
                 "A heart problem in the last 12 months",
@@ -427,33 +429,21 @@ class HealthForm(StepForm):
             Option("stroke", "A stroke or mini-stroke"),
             Option("head-pressure", "Raised pressure in the skull, or a serious head injury"),
             Option("seizures", "Seizures (fits)"),
-            NONE_OF_THESE,
-        ],
-        [
-            SelectSome(
-                "Select the heart or brain problems you have had, or 'None of these'",
-                "Select 'None of these' on its own, or the conditions you have had",
-            )
-        ],
-        hint="Select all that apply.",
+        ),
+        missing="Select the heart or brain problems you have had, or 'None of these'",
+        only_none="Select 'None of these' on its own, or the conditions you have had",
         summary_label="Heart or brain problems",
     )
-    mental_health = CheckboxGroupField(
+    mental_health = none_or_some(
         "Have you ever had any of these?",
-        [
+        (
             Option(
                 "psychosis", "Psychosis", "Hallucinations, delusions, psychosis or schizophrenia"
             ),
             Option("mania", "Bipolar disorder or episodes of mania"),
-            NONE_OF_THESE,
-        ],
-        [
-            SelectSome(
-                "Select the conditions you have had, or 'None of these'",
-                "Select 'None of these' on its own, or the conditions you have had",
-            )
-        ],
-        hint="Select all that apply.",
+        ),
+        missing="Select the conditions you have had, or 'None of these'",
+        only_none="Select 'None of these' on its own, or the conditions you have had",
         summary_label="Psychosis, bipolar disorder or mania",
     )
     substance_use = RadioGroupField(
@@ -467,22 +457,16 @@ class HealthForm(StepForm):
         [Select("Select if you have had problems with alcohol or drugs")],
         summary_label="Problems with alcohol or drugs",
     )
-    other_conditions = CheckboxGroupField(
+    other_conditions = none_or_some(
         "Do you have any of these conditions?",
-        [
+        (
             Option("liver", "Liver disease"),
             Option("glaucoma", "Glaucoma"),
             Option("bladder", "Bladder problems", "Interstitial cystitis or ongoing bladder pain"),
             Option("lung", "Serious lung problems", "Severe lung disease or sleep apnoea"),
-            NONE_OF_THESE,
-        ],
-        [
-            SelectSome(
-                "Select the conditions you have, or 'None of these'",
-                "Select 'None of these' on its own, or the conditions you have had",
-            )
-        ],
-        hint="Select all that apply.",
+        ),
+        missing="Select the conditions you have, or 'None of these'",
+        only_none="Select 'None of these' on its own, or the conditions you have had",
         summary_label="Other conditions",
     )
     ketamine_reaction = RadioGroupField(
@@ -512,9 +496,9 @@ class MedicinesForm(StepForm):
     step_id = "medicines"
     title = "Medicines you take now"
 
-    medications = CheckboxGroupField(
+    medications = none_or_some(
         "Do you take any of these medicines now?",
-        [
+        (
             Option(
                 "antidepressant",
                 "An antidepressant",
@@ -538,22 +522,20 @@ class MedicinesForm(StepForm):
                 "For example codeine, tramadol, oxycodone or morphine",
             ),
             Option("other", "Another medicine"),
-            NONE_OF_THESE,
-        ],
-        [
-            SelectSome(
-                "Select the medicines you take now, or 'None of these'",
-                "Select 'None of these' on its own, or the medicines you take",
-            )
-        ],
-        hint="Select all that apply.",
+        ),
+        missing="Select the medicines you take now, or 'None of these'",
+        only_none="Select 'None of these' on its own, or the medicines you take",
         summary_label="Medicines taken now",
     )
     medications_other = TextAreaField(
         "Other medicines",
         [
             RequiredIfAsked("Enter the names of your other medicines"),
-            _text(500, "Other medicines"),
+            Text(
+                500,
+                too_long="Other medicines must be 500 characters or fewer",
+                control="Other medicines must not contain hidden control characters",
+            ),
         ],
         hint="If you selected 'Another medicine', write their names here.",
         summary_label="Other medicines",
@@ -595,7 +577,13 @@ class PracticalForm(StepForm):
     )
     notes = TextAreaField(
         "Is there anything else you would like a clinician to know? (optional)",
-        [_text(1000, "Notes")],
+        [
+            Text(
+                1000,
+                too_long="Notes must be 1000 characters or fewer",
+                control="Notes must not contain hidden control characters",
+            )
+        ],
         summary_label="Anything else for the clinician",
     )
 
@@ -619,14 +607,25 @@ class ContactForm(StepForm):
     )
     contact_name = TextField(
         "Your name",
-        [RequiredIfAsked("Enter your name"), _text(100, "Name")],
+        [
+            RequiredIfAsked("Enter your name"),
+            Text(
+                100,
+                too_long="Name must be 100 characters or fewer",
+                control="Name must not contain hidden control characters",
+            ),
+        ],
         autocomplete="name",
         summary_label="Name",
     )
     contact_email = TextField(
         "Email address",
         [
-            _text(254, "Email address"),
+            Text(
+                254,
+                too_long="Email address must be 254 characters or fewer",
+                control="Email address must not contain hidden control characters",
+            ),
             EmailAddress("Enter an email address in the correct format, like name@example.com"),
         ],
         input_type="email",
@@ -637,7 +636,11 @@ class ContactForm(StepForm):
     contact_phone = TextField(
         "Phone number",
         [
-            _text(30, "Phone number"),
+            Text(
+                30,
+                too_long="Phone number must be 30 characters or fewer",
+                control="Phone number must not contain hidden control characters",
+            ),
             PhoneNumber("Enter a phone number, like 01632 960 001 or +1 555 010 0199"),
         ],
         input_type="tel",
