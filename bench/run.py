@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import re
 import socket
 import subprocess
@@ -37,35 +38,13 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from questionnaire import demo  # noqa: E402 (after the path is set)
+
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SECRET_KEY = "benchmark-secret-key-" + "x" * 40
 PASSWORD = "benchmark clinician passphrase"  # noqa: S105 (a throwaway benchmark account)
-STEPS = {
-    "start": {"understand_not_diagnosis": "y", "consent_store": "y"},
-    "about": {"age": "42", "pregnancy": "no"},
-    "history": {
-        "diagnosed": "yes",
-        "episode_length": "over-2-years",
-        "antidepressants_tried": "3-or-more",
-        "therapy": "past",
-        "other_treatments": "none",
-    },
-    "phq9": {
-        **{f"phq9_{i}": v for i, v in enumerate("222212210", start=1)},
-        "phq9_difficulty": "very",
-    },
-    "health": {
-        "blood_pressure": "no",
-        "vascular": "none",
-        "heart_brain": "none",
-        "mental_health": "none",
-        "substance_use": "no",
-        "other_conditions": "none",
-    },
-    "medicines": {"medications": "antidepressant"},
-    "practical": {"ride_home": "yes", "insurance": "yes", "format_interest": "not-sure"},
-    "contact": {"wants_contact": "no"},
-}
+#: One realistic screening (the demo data's own), walked by every simulated patient.
+STEPS = demo.as_steps(demo.random_answers(random.Random(2026)))  # noqa: S311 (not a secret)
 
 
 def percentile(values: list[float], pct: float) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 import click
 from flask.cli import AppGroup, with_appcontext
@@ -65,20 +66,22 @@ def list_accounts() -> None:
 @click.argument("email")
 def disable(email: str) -> None:
     """Disable an account and end its sessions."""
-    clinician = _find(email)
-    accounts.disable(clinician, clock.now(), by=None, by_name=CLI_ACTOR)
-    db.session.commit()
-    click.echo(f"Disabled {clinician.email}.")
+    _change(email, accounts.disable, "Disabled {email}.")
 
 
 @clinician_cli.command("reset-mfa")
 @click.argument("email")
 def reset_mfa(email: str) -> None:
     """Forget an account's authenticator; they set it up again at next sign-in."""
+    _change(email, accounts.reset_second_factor, "Second factor reset for {email}.")
+
+
+def _change(email: str, change: Callable[..., object], done: str) -> None:
+    """One account change by the command line, committed and confirmed."""
     clinician = _find(email)
-    accounts.reset_second_factor(clinician, clock.now(), by=None, by_name=CLI_ACTOR)
+    change(clinician, clock.now(), by=None, by_name=CLI_ACTOR)
     db.session.commit()
-    click.echo(f"Second factor reset for {clinician.email}.")
+    click.echo(done.format(email=clinician.email))
 
 
 @click.command("purge")

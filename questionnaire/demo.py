@@ -17,6 +17,7 @@ from sqlalchemy import func, insert, select
 
 from . import tokens
 from .extensions import db
+from .forms.screening import STEP_FORMS
 from .models import Clinician, Note, Submission, SubmissionFlag
 from .references import REFERENCE_ALPHABET
 from .submissions import assessed
@@ -126,6 +127,14 @@ def random_answers(rng: random.Random) -> dict[str, Any]:
     if rng.random() < 0.2:
         answers["notes"] = "I would like to know more about the nasal spray."
     return answers
+
+
+def as_steps(answers: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A set of answers as the step pages post them (for driving the app over HTTP)."""
+    return {
+        form.step_id: {name: answers[name] for name in form.field_names() if name in answers}
+        for form in STEP_FORMS
+    }
 
 
 def _medications(rng: random.Random, treated: bool) -> list[str]:

@@ -15,6 +15,7 @@ from questionnaire.extensions import db
 from questionnaire.fhir import coding, empty_paths
 from questionnaire.models import Submission
 
+from .examples import NONE_OF_THESE_FIELDS
 from .helpers import EXAMPLE_1_SECTIONS, steps_with, text
 from .test_validation import CASES
 
@@ -242,14 +243,7 @@ def test_items_carry_their_rules(client):
     assert found["medications-benzodiazepine-hint"]["text"] == (
         "A benzodiazepine: For example lorazepam, alprazolam or diazepam"
     )
-    for name in (
-        "other_treatments",
-        "vascular",
-        "heart_brain",
-        "mental_health",
-        "other_conditions",
-        "medications",
-    ):
+    for name in NONE_OF_THESE_FIELDS:
         options = found[name]["answerOption"]
         exclusive = [o["valueCoding"]["code"] for o in options if extension(o, "optionExclusive")]
         assert exclusive == ["none"], name

@@ -8,57 +8,7 @@ from questionnaire.forms.catalogue import unbound
 from questionnaire.forms.fields import ChoiceMixin
 from questionnaire.forms.screening import STEP_FORMS, STEP_IDS, STEP_TITLES
 
-NONE = "none"
-CONTRACT: dict[str, dict[str, tuple[str, ...] | None]] = {
-    "start": {"understand_not_diagnosis": ("y",), "consent_store": ("y",)},
-    "about": {"age": None, "pregnancy": ("yes", "no", "not-applicable", "prefer-not-to-say")},
-    "history": {
-        "diagnosed": ("yes", "no", "not-sure"),
-        "episode_length": ("under-6-months", "6-to-12-months", "1-to-2-years", "over-2-years"),
-        "antidepressants_tried": ("0", "1", "2", "3-or-more", "not-sure"),
-        "therapy": ("current", "past", "never"),
-        "other_treatments": ("ect", "tms", "ketamine", NONE),
-    },
-    "phq9": {
-        **{f"phq9_{n}": ("0", "1", "2", "3") for n in range(1, 10)},
-        "phq9_difficulty": ("not-difficult", "somewhat", "very", "extremely"),
-    },
-    "health": {
-        "blood_pressure": ("no", "controlled", "not-controlled", "not-sure"),
-        "vascular": ("aneurysm", "avm", "brain-bleed", NONE),
-        "heart_brain": ("recent-heart", "stroke", "head-pressure", "seizures", NONE),
-        "mental_health": ("psychosis", "mania", NONE),
-        "substance_use": ("no", "past", "current", "prefer-not-to-say"),
-        "other_conditions": ("liver", "glaucoma", "bladder", "lung", NONE),
-        "ketamine_reaction": ("no-problems", "bad-reaction", "allergic"),
-    },
-    "medicines": {
-        "medications": (
-            "antidepressant",
-            "maoi",
-            "benzodiazepine",
-            "stimulant",
-            "lamotrigine",
-            "opioid",
-            "other",
-            NONE,
-        ),
-        "medications_other": None,
-    },
-    "practical": {
-        "ride_home": ("yes", "no", "not-sure"),
-        "insurance": ("yes", "no", "not-sure"),
-        "format_interest": ("iv", "nasal-spray", "not-sure"),
-        "notes": None,
-    },
-    "contact": {
-        "wants_contact": ("yes", "no"),
-        "contact_name": None,
-        "contact_email": None,
-        "contact_phone": None,
-        "contact_time": ("morning", "afternoon", "evening", "any"),
-    },
-}
+from .examples import CONTRACT, NONE
 
 
 def test_steps_and_titles_follow_the_spec():

@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 from questionnaire.rules import OUTCOMES, SECTION_ORDER, assess
 
+from .examples import CHECKBOX_FIELDS, CONTRACT, NONE
+
 
 def one_of(*values: str) -> st.SearchStrategy[str]:
     return st.sampled_from(values)
@@ -20,43 +22,25 @@ def some_or_none(*values: str) -> st.SearchStrategy[list[str]]:
     return st.one_of(st.just(["none"]), subset)
 
 
-PHQ = one_of("0", "1", "2", "3")
+def _strategy(name: str, values: tuple[str, ...]) -> st.SearchStrategy[object]:
+    if NONE in values:
+        return some_or_none(*(v for v in values if v != NONE))
+    if name in CHECKBOX_FIELDS:
+        return st.just(list(values))  # a statement to agree to: ticked, or no screening
+    return one_of(*values)
 
+
+#: Every choice question of questionnaire.md (typed answers other than age are free
+#: text, which no rule reads).
 answers_strategy = st.fixed_dictionaries(
     {
-        "understand_not_diagnosis": st.just(["y"]),
-        "consent_store": st.just(["y"]),
         "age": st.integers(0, 120),
-        "pregnancy": one_of("yes", "no", "not-applicable", "prefer-not-to-say"),
-        "diagnosed": one_of("yes", "no", "not-sure"),
-        "episode_length": one_of(
-            "under-6-months", "6-to-12-months", "1-to-2-years", "over-2-years"
-        ),
-        "antidepressants_tried": one_of("0", "1", "2", "3-or-more", "not-sure"),
-        "therapy": one_of("current", "past", "never"),
-        "other_treatments": some_or_none("ect", "tms", "ketamine"),
-        **{f"phq9_{i}": PHQ for i in range(1, 10)},
-        "phq9_difficulty": one_of("not-difficult", "somewhat", "very", "extremely"),
-        "blood_pressure": one_of("no", "controlled", "not-controlled", "not-sure"),
-        "vascular": some_or_none("aneurysm", "avm", "brain-bleed"),
-        "heart_brain": some_or_none("recent-heart", "stroke", "head-pressure", "seizures"),
-        "mental_health": some_or_none("psychosis", "mania"),
-        "substance_use": one_of("no", "past", "current", "prefer-not-to-say"),
-        "other_conditions": some_or_none("liver", "glaucoma", "bladder", "lung"),
-        "ketamine_reaction": one_of("no-problems", "bad-reaction", "allergic"),
-        "medications": some_or_none(
-            "antidepressant",
-            "maoi",
-            "benzodiazepine",
-            "stimulant",
-            "lamotrigine",
-            "opioid",
-            "other",
-        ),
-        "ride_home": one_of("yes", "no", "not-sure"),
-        "insurance": one_of("yes", "no", "not-sure"),
-        "format_interest": one_of("iv", "nasal-spray", "not-sure"),
-        "wants_contact": one_of("yes", "no"),
+        **{
+            name: _strategy(name, values)
+            for fields in CONTRACT.values()
+            for name, values in fields.items()
+            if values is not None
+        },
     }
 )
 

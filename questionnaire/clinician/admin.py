@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    Response,
-    abort,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import false, select, tuple_
 

@@ -49,33 +49,31 @@ def sign_in() -> Response:
     if current_user.is_authenticated and current_user.second_factor_done:
         return redirect(url_for(".queue"))
     form = SignInForm()
-    status = 200
-    if form.is_submitted():
-        status = 422
-        if form.validate():
-            now = clock.now()
-            email = form.email.data.strip().lower()
-            clinician = db.session.scalar(select(Clinician).where(Clinician.email == email))
-            matches = passwords.verify(
-                clinician.password_hash if clinician else None, form.password.data
-            )
-            if clinician is None:
-                audit.record("sign-in-failed", detail="unknown account")
-            elif throttle.is_locked(clinician, now):
-                _failed(clinician, "locked")
-            elif not clinician.active:
-                _failed(clinician, "account disabled")
-            elif not matches:
-                _failed(clinician, "wrong password")
-            else:
-                if passwords.needs_rehash(clinician.password_hash):
-                    clinician.password_hash = passwords.hash_password(form.password.data)
-                session.clear()  # a new session at sign-in
-                login_user(sessions.start(clinician, now))
-                db.session.commit()
-                return redirect(url_for(".code"), code=303)
+    if form.validate_on_submit():
+        now = clock.now()
+        email = form.email.data.strip().lower()
+        clinician = db.session.scalar(select(Clinician).where(Clinician.email == email))
+        matches = passwords.verify(
+            clinician.password_hash if clinician else None, form.password.data
+        )
+        if clinician is None:
+            audit.record("sign-in-failed", detail="unknown account")
+        elif throttle.is_locked(clinician, now):
+            _failed(clinician, "locked")
+        elif not clinician.active:
+            _failed(clinician, "account disabled")
+        elif not matches:
+            _failed(clinician, "wrong password")
+        else:
+            if passwords.needs_rehash(clinician.password_hash):
+                clinician.password_hash = passwords.hash_password(form.password.data)
+            session.clear()  # a new session at sign-in
+            login_user(sessions.start(clinician, now))
             db.session.commit()
-            form.email.errors = [WRONG_CREDENTIALS]
+            return redirect(url_for(".code"), code=303)
+        db.session.commit()
+        form.email.errors = [WRONG_CREDENTIALS]
+    status = 422 if form.is_submitted() else 200
     return make_response(render_template("clinician/sign_in.html", form=form), status)
 
 
@@ -95,32 +93,29 @@ def code() -> Response:
     secret = cast(str, record.pending_totp_secret if enrolling else clinician.totp_secret)
 
     form = CodeForm()
-    status = 200
-    if form.is_submitted():
-        status = 422
-        if form.validate():
-            now = clock.now()
-            locked = throttle.is_locked(clinician, now)
-            last = None if enrolling else clinician.totp_last_step
-            step = None if locked else totp.accept(secret, form.code.data, now, last)
-            if step is not None:
-                if enrolling:
-                    clinician.totp_secret = secret
-                    record.pending_totp_secret = None
-                    audit.record("mfa-enrolled", actor=clinician)
-                clinician.totp_last_step = step
-                record.second_factor_at = now
-                audit.record("signed-in", actor=clinician)
-                db.session.commit()
-                return redirect(url_for(".queue"), code=303)
-            if _failed(clinician, "locked" if locked else "wrong code") or locked:
-                sessions.end(principal, now)
-                db.session.commit()
-                logout_user()
-                session.clear()
-                return redirect(url_for(".sign_in"), code=303)
+    if form.validate_on_submit():
+        now = clock.now()
+        locked = throttle.is_locked(clinician, now)
+        last = None if enrolling else clinician.totp_last_step
+        step = None if locked else totp.accept(secret, form.code.data, now, last)
+        if step is not None:
+            if enrolling:
+                clinician.totp_secret = secret
+                record.pending_totp_secret = None
+                audit.record("mfa-enrolled", actor=clinician)
+            clinician.totp_last_step = step
+            record.second_factor_at = now
+            audit.record("signed-in", actor=clinician)
             db.session.commit()
-            form.code.errors = [WRONG_CODE]
+            return redirect(url_for(".queue"), code=303)
+        if _failed(clinician, "locked" if locked else "wrong code") or locked:
+            sessions.end(principal, now)
+            db.session.commit()
+            logout_user()
+            session.clear()
+            return redirect(url_for(".sign_in"), code=303)
+        db.session.commit()
+        form.code.errors = [WRONG_CODE]
     uri = totp.provisioning_uri(secret, clinician.email) if enrolling else None
     html = render_template(
         "clinician/code.html",
@@ -129,7 +124,7 @@ def code() -> Response:
         secret=secret if enrolling else None,
         qr=totp.qr_svg(uri) if uri else None,
     )
-    return make_response(html, status)
+    return make_response(html, 422 if form.is_submitted() else 200)
 
 
 @bp.post("/sign-out")

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Response, request, stream_with_context
 from flask_login import current_user
+from sqlalchemy import Select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit, clock, fhir, submissions
@@ -115,20 +116,22 @@ def _record_export(detail: str, submission: Submission | None = None) -> None:
     db.session.commit()
 
 
+def _queue_export(kind: str) -> Select[tuple[Submission]]:
+    """The queue as filtered, in queue order and fetched in batches; the export is
+    audited with its filters before the first byte leaves."""
+    filters = Filters.from_args(request.args)
+    _record_export(f"{kind}, filters: {filters.describe()}")
+    return ordered(filtered(filters)).execution_options(yield_per=BATCH)
+
+
 @bp.get("/export.csv")
 @clinician_required
 def export_csv() -> Response:
-    filters = Filters.from_args(request.args)
-    _record_export(f"csv, filters: {filters.describe()}")
-    columns = answer_columns()
-    statement = (
-        ordered(filtered(filters))
-        .options(
-            joinedload(Submission.assigned_to),
-            selectinload(Submission.notes).joinedload(Note.author),
-        )
-        .execution_options(yield_per=BATCH)
+    statement = _queue_export("csv").options(
+        joinedload(Submission.assigned_to),
+        selectinload(Submission.notes).joinedload(Note.author),
     )
+    columns = answer_columns()
 
     def rows() -> Iterator[list[str]]:
         yield [*META_COLUMNS, *columns, "clinician_notes"]
@@ -143,10 +146,8 @@ def export_csv() -> Response:
 @clinician_required
 def export_fhir_bundle() -> Response:
     """The filtered queue as a FHIR Bundle of QuestionnaireResponses, streamed."""
-    filters = Filters.from_args(request.args)
-    _record_export(f"fhir bundle, filters: {filters.describe()}")
+    statement = _queue_export("fhir bundle")
     canonical = canonical_url()
-    statement = ordered(filtered(filters)).execution_options(yield_per=BATCH)
     stamp = clock.now()
 
     def chunks() -> Iterator[str]:

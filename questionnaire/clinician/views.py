@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import (
-    Response,
-    flash,
-    make_response,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
