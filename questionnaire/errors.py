@@ -45,7 +45,7 @@ def _page(status: int, title: str, message: str) -> Response:
         from .interop.outcomes import error_response
 
         return error_response(status, f"{title}. {message}")
-    html = render_template("errors/error.html", status=status, title=title, message=message)
+    html = render_template("errors/error.html", title=title, message=message)
     response = make_response(html, status)
     response.headers["Cache-Control"] = "no-store"
     return response

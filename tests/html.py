@@ -32,3 +32,11 @@ def table_after(page: BeautifulSoup, heading: str) -> Tag | None:
     h2 = page.find("h2", string=heading)
     assert h2 is not None, f"no heading {heading!r}"
     return h2.find_next("table")
+
+
+def error_summary(page: BeautifulSoup) -> list[tuple[str, str]]:
+    """The error summary's links: where each goes, and what it says."""
+    summary = page.select_one("[data-error-summary]")
+    if summary is None:
+        return []
+    return [(a["href"], words(a)) for a in summary.find_all("a")]

@@ -12,16 +12,18 @@ from questionnaire.extensions import db
 from questionnaire.models import Clinician, ClinicianSession
 
 from .helpers import text
+from .html import error_summary, soup, words
 from .staff import Staff, audit_rows, make_clinician
 
 GENERIC = "Enter a correct email address and password"
 
 
 def test_sign_in_page_lets_password_managers_work(client):
-    page = text(client.get("/clinician/sign-in"))
-    assert 'autocomplete="username"' in page
-    assert 'type="password"' in page and 'autocomplete="current-password"' in page
-    assert "onpaste" not in page
+    page = soup(client.get("/clinician/sign-in"))
+    assert page.select_one("#email")["autocomplete"] == "username"
+    password = page.select_one("#password")
+    assert (password["type"], password["autocomplete"]) == ("password", "current-password")
+    assert page.select("[onpaste]") == []
 
 
 def test_password_then_code_signs_in(app, staff, account):
@@ -29,8 +31,9 @@ def test_password_then_code_signs_in(app, staff, account):
     assert (response.status_code, response.location) == (303, "/clinician/code")
     # not yet in: the queue sends you back to the code page
     assert staff.client.get("/clinician/").location == "/clinician/code"
-    page = text(staff.code_page())
-    assert "<h1>Enter your code</h1>" in page and "data-totp-secret" not in page
+    page = soup(staff.code_page())
+    assert words(page.h1) == "Enter your code"
+    assert page.select("[data-totp-secret]") == []
     done = staff.enter_code(staff.current_code(account["secret"]))
     assert (done.status_code, done.location) == (303, "/clinician/")
     assert staff.client.get("/clinician/").status_code == 200
@@ -42,9 +45,9 @@ def test_wrong_password_and_unknown_email_get_the_same_message(app, staff, accou
     unknown = staff.sign_in("nobody@clinic.example", "not the right password at all")
     for response in (wrong, unknown):
         assert response.status_code == 422
-        page = html.unescape(text(response))
-        assert f'<a href="#email">{GENERIC}</a>' in page
-        assert "<title>Error: " in page
+        page = soup(response)
+        assert error_summary(page) == [("#email", GENERIC)]
+        assert words(page.title).startswith("Error: ")
     assert [(e.action, e.detail) for e in audit_rows(app)] == [
         ("sign-in-failed", "wrong password"),
         ("sign-in-failed", "unknown account"),
@@ -54,9 +57,10 @@ def test_wrong_password_and_unknown_email_get_the_same_message(app, staff, accou
 
 
 def test_missing_fields_have_their_own_messages(staff):
-    page = html.unescape(text(staff.sign_in("", "")))
-    assert '<a href="#email">Enter your email address</a>' in page
-    assert '<a href="#password">Enter your password</a>' in page
+    assert error_summary(soup(staff.sign_in("", ""))) == [
+        ("#email", "Enter your email address"),
+        ("#password", "Enter your password"),
+    ]
 
 
 def test_lockout_after_five_failures_and_release_after_the_window(app, staff, account, clock):
@@ -67,7 +71,7 @@ def test_lockout_after_five_failures_and_release_after_the_window(app, staff, ac
     # the right password is now refused with the same generic message
     refused = staff.sign_in(account["email"], account["password"])
     assert refused.status_code == 422
-    assert GENERIC in html.unescape(text(refused))
+    assert error_summary(soup(refused)) == [("#email", GENERIC)]
     clock.advance(minutes=14)
     assert staff.sign_in(account["email"], account["password"]).status_code == 422
     clock.advance(minutes=2)
@@ -85,10 +89,11 @@ def test_failures_spread_over_more_than_the_window_do_not_lock(app, staff, accou
 def test_first_sign_in_enrols_with_a_qr_code_drawn_by_the_app(app, staff):
     account = make_clinician(app, "new@clinic.example", enrolled=False)
     staff.sign_in(account["email"], account["password"])
-    page = text(staff.code_page())
-    assert "<h1>Set up your authenticator app</h1>" in page
-    assert "<svg" in page and "http" not in page.split("<svg", 1)[1].split("</svg>")[0][:200]
-    secret = page.split("data-totp-secret>", 1)[1].split("<", 1)[0]
+    page = soup(staff.code_page())
+    assert words(page.h1) == "Set up your authenticator app"
+    qr = page.main.find("svg")
+    assert qr is not None and qr.find_all(href=True) == []  # drawn inline, nothing fetched
+    secret = words(page.select_one("[data-totp-secret]"))
     assert len(secret) == 32
     # a wrong code does not enrol
     assert staff.enter_code("000000").status_code == 422

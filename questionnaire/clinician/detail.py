@@ -106,6 +106,8 @@ class SubmissionView:
     raw_answers: dict[str, Any]
     questionnaire_version: str
     timeline: list[TimelineEntry]
+    #: Where it came from: "web" (the screening pages) or "fhir" (a FHIR forms client).
+    source: str
 
     @property
     def outcome(self) -> str:
@@ -138,6 +140,7 @@ def view_model(submission: Submission) -> SubmissionView:
         ],
         answers=answer_groups(submission.answers),
         raw_answers=submission.answers,
+        source=submission.source,
         questionnaire_version=submission.questionnaire_version,
         timeline=timeline(submission),
     )

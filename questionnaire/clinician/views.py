@@ -71,8 +71,6 @@ def _render(submission: Submission, status: int = 200, **bound: Any) -> Response
     html = render_template(
         "clinician/submission.html",
         s=view_model(submission),
-        submission=submission,
-        statuses=STATUS_LABELS,
         bands=PHQ9_BAND_LABELS,
         has_errors=status == 422,
         **_forms(submission, **bound),
