@@ -74,6 +74,7 @@ def settings(database_url: str) -> dict[str, str]:
     return {
         "APP_ENV": "production",
         "FHIR_BASE_URL": "https://screening.example.org/fhir",
+        "APP_BASE_URL": "https://screening.example.org",
         "SECRET_KEY": SECRET_KEY,
         "DATABASE_URL": database_url,
         "SESSION_COOKIE_SECURE": "false",

@@ -115,11 +115,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import clinician_cli, demo_cli, purge_command
+    from .cli import clinician_cli, demo_cli, outbox_cli, purge_command
 
     app.cli.add_command(clinician_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(purge_command)
+    app.cli.add_command(outbox_cli)
 
 
 def register_template_globals(app: Flask) -> None:

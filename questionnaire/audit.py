@@ -26,6 +26,8 @@ ACTIONS: dict[str, str] = {
     "audit-viewed": "Viewed the audit log",
     "deleted-by-patient": "Deleted by the patient",
     "purged": "Removed after the retention period",
+    "contact-attempt": "Recorded a contact attempt",
+    "alert-retried": "Sent a failed alert again",
 }
 
 

@@ -6,6 +6,7 @@ import sys
 from collections.abc import Callable
 
 import click
+from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
@@ -88,7 +89,6 @@ def _change(email: str, change: Callable[..., object], done: str) -> None:
 @with_appcontext
 def purge_command() -> None:
     """Remove expired drafts and submissions closed longer ago than RETENTION_DAYS."""
-    from flask import current_app
 
     from .retention import purge
 
@@ -124,3 +124,24 @@ def seed_command(count: int, seed_value: int | None) -> None:
     started = time.perf_counter()
     made = seed(count, clock.now(), seed_value)
     click.echo(f"Added {made} submissions in {time.perf_counter() - started:.1f} s.")
+
+
+outbox_cli = AppGroup("outbox", help="Send alert emails (clinician.md, Alerts).")
+
+
+@outbox_cli.command("run")
+@click.option("--once", is_flag=True, help="Send what is due now, then exit.")
+def outbox_run(once: bool) -> None:
+    """Send alert emails as they fall due; queue reminders and the daily digest."""
+    import time
+
+    from . import outbox
+
+    pause = current_app.config["OUTBOX_POLL_SECONDS"]
+    while True:
+        sent, not_sent = outbox.run_once(clock.now())
+        if sent or not_sent:
+            click.echo(f"Sent {sent} alert emails; {not_sent} to try again later.")
+        if once:
+            return
+        time.sleep(pause)

@@ -90,6 +90,14 @@ def _bool(name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
+def _hour(name: str, raw: str) -> int | None:
+    if not raw:
+        return None
+    if not raw.isdigit() or not 0 <= int(raw) <= 23:
+        raise ConfigError(f"{name} must be an hour from 0 to 23, got {raw!r}")
+    return int(raw)
+
+
 def _crisis_contacts() -> list[dict[str, str]]:
     raw = os.environ.get("CRISIS_CONTACTS_JSON")
     if not raw:
@@ -128,6 +136,15 @@ def load(env: str | None = None) -> dict[str, Any]:
                 "URL is built from it, never from the request's Host header)."
             )
         fhir_base = "http://127.0.0.1:5000/fhir"
+    app_base = os.environ.get("APP_BASE_URL", "").strip().rstrip("/")
+    if not app_base:
+        if production:
+            raise ConfigError(
+                "APP_BASE_URL is not set. Set it to the public address of the service, "
+                "e.g. https://screening.example.org (alert emails link to it)."
+            )
+        app_base = "http://127.0.0.1:5000"
+    digest_hour = os.environ.get("DIGEST_HOUR", "").strip()
     return {
         "APP_ENV": env,
         "TESTING": env == "testing",
@@ -178,6 +195,18 @@ def load(env: str | None = None) -> dict[str, Any]:
         # FHIR: the public base of /fhir (canonical URLs), and the other origins whose
         # browser clients may POST screenings (comma-separated; none by default).
         "FHIR_BASE_URL": fhir_base,
+        # Alerts (clinician.md): links in emails, the mail server (none: written to the
+        # log), the reminder for an urgent submission still new, the optional digest.
+        "APP_BASE_URL": app_base,
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "").strip(),
+        "MAIL_PORT": _int("MAIL_PORT", 587),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", "").strip(),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "").strip() or "alerts@localhost",
+        "URGENT_REMINDER_MINUTES": _int("URGENT_REMINDER_MINUTES", 60),
+        "DIGEST_HOUR": _hour("DIGEST_HOUR", digest_hour),
+        "OUTBOX_POLL_SECONDS": _int("OUTBOX_POLL_SECONDS", 15),
         "FHIR_ALLOWED_ORIGINS": tuple(
             o.strip().rstrip("/")
             for o in os.environ.get("FHIR_ALLOWED_ORIGINS", "").split(",")

@@ -157,8 +157,12 @@ def _medications(rng: random.Random, treated: bool) -> list[str]:
 
 def _status(rng: random.Random, age_days: float) -> str:
     if age_days > 60:
-        return rng.choices(["closed", "contacted", "in-review", "new"], (80, 10, 5, 5))[0]
-    return rng.choices(["new", "in-review", "contacted", "closed"], (50, 25, 15, 10))[0]
+        return rng.choices(
+            ["closed", "contacted", "unable-to-contact", "in-review", "new"], (78, 10, 2, 5, 5)
+        )[0]
+    return rng.choices(
+        ["new", "in-review", "contacted", "unable-to-contact", "closed"], (50, 25, 13, 2, 10)
+    )[0]
 
 
 def _references(count: int, taken: set[str], rng: random.Random) -> Iterator[str]:
@@ -189,7 +193,7 @@ def seed(count: int, now: datetime, seed_value: int | None = None) -> int:
             age = rng.random() ** 1.5 * two_years  # more recent ones than old ones
             created = now - timedelta(seconds=age)
             status = _status(rng, age / 86400)
-            columns, assessment = assessed(random_answers(rng), status)
+            columns, assessment = assessed(random_answers(rng), created, status)
             row_id = next_id + made
             rows.append(
                 {
@@ -198,7 +202,6 @@ def seed(count: int, now: datetime, seed_value: int | None = None) -> int:
                     "reference": next(references),
                     "result_token_hash": tokens.digest(tokens.new()),
                     "draft_key_hash": tokens.digest(tokens.new()),
-                    "created_at": created,
                     "closed_at": created + timedelta(days=rng.randint(1, 30))
                     if status == "closed"
                     else None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -17,26 +17,48 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
-from .vocabulary import STORED_OUTCOMES, OutcomeId, Role, Source, Status, one_of
+from .vocabulary import (
+    STORED_OUTCOMES,
+    WAITING,
+    AlertKind,
+    ContactMethod,
+    ContactResult,
+    OutcomeId,
+    Role,
+    Source,
+    Status,
+    one_of,
+)
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
 
-#: Queue priority, sorted highest first: urgent submissions nobody has acted on (still
-#: ``new``) come first. Every queue sort is descending so one index serves it.
+#: Queue order (clinician.md): urgent submissions still waiting (``new`` or
+#: ``in-review``) first, longest waiting first; then everything else, newest first.
+#: Both are one descending sort on (priority, queue_rank, id), so one index serves the
+#: queue and a page costs the same on row 1 or row 100,000: the rank is the time in
+#: milliseconds, negated for the urgent ones so that the oldest comes first.
 PRIORITY_URGENT = 1
 PRIORITY_NORMAL = 0
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def priority_for(outcome: str, status: str) -> int:
-    urgent = outcome == OutcomeId.URGENT_SUPPORT and status == Status.NEW
+    urgent = outcome == OutcomeId.URGENT_SUPPORT and status in WAITING
     return PRIORITY_URGENT if urgent else PRIORITY_NORMAL
+
+
+def queue_rank(priority: int, created_at: datetime) -> int:
+    moment = created_at if created_at.tzinfo else created_at.replace(tzinfo=UTC)
+    millis = (moment - _EPOCH) // timedelta(milliseconds=1)
+    return -millis if priority == PRIORITY_URGENT else millis
 
 
 def utcnow() -> datetime:
@@ -84,9 +106,9 @@ class Submission(db.Model):
         CheckConstraint(one_of("status", Status), name="status_known"),
         CheckConstraint(one_of("outcome", STORED_OUTCOMES), name="outcome_known"),
         CheckConstraint(one_of("source", Source), name="source_known"),
-        Index("ix_submissions_queue", "priority", "created_at", "id"),
-        Index("ix_submissions_status_queue", "status", "priority", "created_at", "id"),
-        Index("ix_submissions_outcome_queue", "outcome", "priority", "created_at", "id"),
+        Index("ix_submissions_queue", "priority", "queue_rank", "id"),
+        Index("ix_submissions_status_queue", "status", "priority", "queue_rank", "id"),
+        Index("ix_submissions_outcome_queue", "outcome", "priority", "queue_rank", "id"),
         Index("ix_submissions_closed", "status", "closed_at"),
     )
 
@@ -99,6 +121,7 @@ class Submission(db.Model):
     status: Mapped[str] = mapped_column(String(16), default="new")
     outcome: Mapped[str] = mapped_column(String(32))
     priority: Mapped[int] = mapped_column(Integer, default=PRIORITY_NORMAL)
+    queue_rank: Mapped[int] = mapped_column(BigInteger)
     # When it was closed (None unless closed): retention counts from here.
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     assigned_to_id: Mapped[int | None] = mapped_column(
@@ -124,11 +147,23 @@ class Submission(db.Model):
         passive_deletes=True,
         order_by="Note.created_at",
     )
+    contact_attempts: Mapped[list[ContactAttempt]] = relationship(
+        back_populates="submission",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ContactAttempt.created_at",
+    )
     assigned_to: Mapped[Clinician | None] = relationship()
+
+    @property
+    def urgent(self) -> bool:
+        """Urgent for good: whatever its status, an urgent-support outcome stays marked."""
+        return self.outcome == OutcomeId.URGENT_SUPPORT
 
     def set_status(self, status: str, now: datetime) -> None:
         self.status = status
         self.priority = priority_for(self.outcome, status)
+        self.queue_rank = queue_rank(self.priority, self.created_at)
         self.closed_at = now if status == Status.CLOSED else None
 
 
@@ -163,6 +198,8 @@ class Clinician(db.Model):
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: Emails about urgent screenings (on by default; each clinician's own choice).
+    alerts_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     @property
     def is_admin(self) -> bool:
@@ -204,6 +241,57 @@ class Note(db.Model):
 
     submission: Mapped[Submission] = relationship(back_populates="notes")
     author: Mapped[Clinician | None] = relationship()
+
+
+class ContactAttempt(db.Model):
+    """A clinician's attempt to reach the person (a call, an email or a text)."""
+
+    __tablename__ = "contact_attempts"
+    __table_args__ = (
+        CheckConstraint(one_of("method", ContactMethod), name="contact_method_known"),
+        CheckConstraint(one_of("result", ContactResult), name="contact_result_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("clinicians.id", ondelete="SET NULL"))
+    method: Mapped[str] = mapped_column(String(8))
+    result: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="contact_attempts")
+    author: Mapped[Clinician | None] = relationship()
+
+
+class OutboxMessage(db.Model):
+    """An email to send: written in the same transaction as what it is about, sent by
+    the outbox worker, marked sent once. It names a submission by reference only; the
+    text is composed when it is sent, and never holds health information."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint(one_of("kind", AlertKind), name="alert_kind_known"),
+        Index("ix_outbox_due", "sent_at", "failed_at", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: One message per purpose and person, e.g. "urgent:KT-ABCD-EFGH:3": never queued twice.
+    dedupe_key: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    reference: Mapped[str | None] = mapped_column(String(12))
+    recipient: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    #: While a worker is sending it: another worker leaves it alone until then.
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The kind of the last error (never the server's message, which may quote the mail).
+    last_error: Mapped[str | None] = mapped_column(String(80))
 
 
 class AuditEvent(db.Model):

@@ -100,6 +100,13 @@ ANSWERS: tuple[Answer, ...] = (
     Answer("3", "Nearly every day", "LA6571-9"),
 )
 ANSWER_LOINC: Mapping[str, str] = {a.value: a.loinc for a in ANSWERS}
+_ANSWER_LABELS: Mapping[str, str] = {a.value: a.label for a in ANSWERS}
+
+
+def answer_label(value: str | None) -> str | None:
+    """An item's answer as the person read it ("Several days"), or None."""
+    return None if value is None else _ANSWER_LABELS.get(value, value)
+
 
 DIFFICULTY_FIELD = "phq9_difficulty"
 DIFFICULTY_TEXT = (

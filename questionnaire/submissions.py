@@ -16,10 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import drafts, tokens
+from . import drafts, outbox, tokens
 from .extensions import db
 from .forms.screening import QUESTIONNAIRE_VERSION
-from .models import Draft, Note, Submission, SubmissionFlag, priority_for
+from .models import Draft, Note, Submission, SubmissionFlag, priority_for, queue_rank
 from .references import new_reference, normalise_reference
 from .rules import RULES_VERSION, Assessment, Level, assess
 
@@ -32,14 +32,19 @@ def result_token(secret_key: str, draft_key: str) -> str:
 hash_token = tokens.digest
 
 
-def assessed(answers: dict[str, Any], status: str = "new") -> tuple[dict[str, Any], Assessment]:
+def assessed(
+    answers: dict[str, Any], created_at: datetime, status: str = "new"
+) -> tuple[dict[str, Any], Assessment]:
     """Assess the answers: the columns a submission stores with them, and the assessment."""
     assessment = assess(answers)
+    priority = priority_for(assessment.outcome, status)
     columns = {
         "answers": answers,
         "status": status,
         "outcome": assessment.outcome,
-        "priority": priority_for(assessment.outcome, status),
+        "priority": priority,
+        "queue_rank": queue_rank(priority, created_at),
+        "created_at": created_at,
         "phq9_total": assessment.phq9_total,
         "phq9_band": assessment.phq9_band,
         "contraindication_count": assessment.count(Level.CONTRAINDICATION),
@@ -61,6 +66,9 @@ def store_once(key: str, build: Callable[[], Submission]) -> tuple[Submission, b
     for _ in range(3):
         submission = build()
         try:
+            db.session.flush()
+            # The alert is written with the submission: both are stored, or neither.
+            outbox.alert_urgent(submission, submission.created_at)
             db.session.commit()
             return submission, True
         except (IntegrityError, StaleDataError):
@@ -102,14 +110,13 @@ def create_from_answers(
 def _build(
     answers: dict[str, Any], key: str, secret_key: str, now: datetime, *, source: str
 ) -> Submission:
-    columns, assessment = assessed(answers)
+    columns, assessment = assessed(answers, now)
     submission = Submission(
         **columns,
         source=source,
         reference=new_reference(),
         result_token_hash=hash_token(result_token(secret_key, key)),
         draft_key_hash=drafts.hash_key(key),
-        created_at=now,
         flags=[SubmissionFlag(flag_id=f.id, level=f.level.value) for f in assessment.flags],
     )
     db.session.add(submission)

@@ -20,7 +20,32 @@ class Status(StrEnum):
     NEW = "new"
     IN_REVIEW = "in-review"
     CONTACTED = "contacted"
+    UNABLE_TO_CONTACT = "unable-to-contact"
     CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+
+
+#: Statuses in which an urgent submission is still waiting for someone to act.
+WAITING: tuple[Status, ...] = (Status.NEW, Status.IN_REVIEW)
+
+
+class ContactMethod(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    TEXT = "text"
+
+
+class ContactResult(StrEnum):
+    REACHED = "reached"
+    NO_ANSWER = "no-answer"
+    LEFT_MESSAGE = "left-message"
+    WRONG_NUMBER = "wrong-number"
+
+
+class AlertKind(StrEnum):
+    URGENT = "urgent"
+    REMINDER = "reminder"
+    DIGEST = "digest"
 
 
 class Role(StrEnum):

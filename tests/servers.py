@@ -68,6 +68,7 @@ def gunicorn(database_url: str, *, workers: int, log: Path, **settings: str):
         **os.environ,
         "APP_ENV": "production",
         "FHIR_BASE_URL": "https://screening.example.org/fhir",
+        "APP_BASE_URL": "https://screening.example.org",
         "SECRET_KEY": "test-secret-key-shared-by-every-worker-" + "x" * 24,
         "DATABASE_URL": database_url,
         "SESSION_COOKIE_SECURE": "false",  # plain HTTP on localhost

@@ -53,14 +53,24 @@ def test_production_refuses_to_start_without_a_fhir_base_url(monkeypatch):
         create_app({"APP_ENV": "production"})
 
 
+def test_production_refuses_to_start_without_an_app_base_url(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("FHIR_BASE_URL", "https://screening.example.org/fhir")
+    monkeypatch.delenv("APP_BASE_URL", raising=False)
+    with pytest.raises(config.ConfigError, match="APP_BASE_URL is not set"):
+        create_app({"APP_ENV": "production"})
+
+
 def test_production_with_a_secret_key_uses_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     monkeypatch.setenv("FHIR_BASE_URL", "https://screening.example.org/fhir/")
+    monkeypatch.setenv("APP_BASE_URL", "https://screening.example.org/")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/p.sqlite3")
     app = create_app({"APP_ENV": "production"})
     assert app.config["SECRET_KEY"] == "x" * 64
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["FHIR_BASE_URL"] == "https://screening.example.org/fhir"
+    assert app.config["APP_BASE_URL"] == "https://screening.example.org"
 
 
 def test_development_has_a_default_secret_key(monkeypatch, tmp_path):

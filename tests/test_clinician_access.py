@@ -17,7 +17,8 @@ def clinician_routes(app):
         if not rule.rule.startswith("/clinician"):
             continue
         view = app.view_functions[rule.endpoint]
-        url = rule.rule.replace("<reference>", "KT-AAAA-AAAA").replace("<int:clinician_id>", "1")
+        url = rule.rule.replace("<reference>", "KT-AAAA-AAAA")
+        url = url.replace("<int:clinician_id>", "1").replace("<int:message_id>", "1")
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             routes.append((url, method, getattr(view, "access", None)))
     return routes

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from bs4 import Tag
+
 from .helpers import text
+from .html import soup, words
 from .staff import make_submission
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -15,37 +18,112 @@ def references(response) -> list[str]:
     return re.findall(r'<tr data-reference="([^"]+)"', text(response))
 
 
-def test_urgent_first_until_acted_on_then_newest_first(app, signed_in):
-    old_urgent = make_submission(app, created_at=T0, phq9_9="2")
+def queue_rows(response) -> dict[str, Tag]:
+    return {tr["data-reference"]: tr for tr in soup(response).select("tr[data-reference]")}
+
+
+def test_urgent_cases_waiting_come_first_longest_waiting_first(app, signed_in):
+    urgent_in_review = make_submission(app, created_at=T0, phq9_9="1", status="in-review")
     older = make_submission(app, created_at=T0 + timedelta(hours=1))
+    urgent_new = make_submission(app, created_at=T0 + timedelta(hours=2), phq9_9="2")
     newest = make_submission(app, created_at=T0 + timedelta(hours=3))
-    handled_urgent = make_submission(
-        app, created_at=T0 + timedelta(hours=2), phq9_9="1", status="in-review"
+    urgent_contacted = make_submission(
+        app, created_at=T0 + timedelta(hours=4), phq9_9="3", status="contacted"
+    )
+    urgent_closed = make_submission(
+        app, created_at=T0 + timedelta(hours=5), phq9_9="1", status="closed"
     )
     page = signed_in.client.get("/clinician/")
-    assert references(page) == [old_urgent, newest, handled_urgent, older]
-    assert "Urgent</strong>" in text(page)
-    # acting on the urgent one (moving it to in review) lets it fall into date order
-    signed_in.post(f"/clinician/submissions/{old_urgent}/status", {"status": "in-review"})
-    assert references(signed_in.client.get("/clinician/")) == [
+    assert references(page) == [
+        urgent_in_review,
+        urgent_new,
+        urgent_closed,
+        urgent_contacted,
         newest,
-        handled_urgent,
         older,
-        old_urgent,
+    ]
+    # urgent for good: marked and tagged in every status
+    rows = queue_rows(page)
+    urgent = {urgent_in_review, urgent_new, urgent_contacted, urgent_closed}
+    assert {ref for ref, tr in rows.items() if tr.has_attr("data-urgent")} == urgent
+    for reference in urgent:
+        assert words(rows[reference].select_one(".tag-urgent")) == "Urgent"
+    # moving the new one to in review keeps it on top; contacting it lets it drop
+    signed_in.post(f"/clinician/submissions/{urgent_new}/status", {"status": "in-review"})
+    assert references(signed_in.client.get("/clinician/"))[:2] == [urgent_in_review, urgent_new]
+    signed_in.post(f"/clinician/submissions/{urgent_new}/status", {"status": "contacted"})
+    assert references(signed_in.client.get("/clinician/"))[:3] == [
+        urgent_in_review,
+        urgent_closed,
+        urgent_contacted,
     ]
 
 
-def test_queue_columns(app, signed_in):
+def test_queue_columns(app, signed_in, clock):
     reference = make_submission(
-        app, created_at=T0, vascular=["aneurysm"], blood_pressure="not-controlled"
+        app,
+        created_at=clock.now() - timedelta(hours=2, minutes=5),
+        vascular=["aneurysm"],
+        blood_pressure="not-controlled",
+        wants_contact="yes",
+        contact_name="Sam Lee",
+        contact_phone="+1 555 010 0199",
     )
-    page = text(signed_in.client.get("/clinician/"))
-    row = page[page.index(f'data-reference="{reference}"') :].split("</tr>", 1)[0]
-    cells = re.findall(r"<td>(.*?)</td>", row, re.S)
-    assert cells[1] == "1 Nov 2026, 07:00 EST"  # clinic time (America/New_York)
-    assert cells[2].strip() == "not-recommended"
-    assert cells[3] == "14 (moderate)"
-    assert cells[4:] == ["1", "1", "New", "Nobody"]
+    declined = make_submission(app, created_at=clock.now() - timedelta(days=3), phq9_9="1")
+    rows = queue_rows(signed_in.client.get("/clinician/"))
+    headers = [words(th) for th in soup(signed_in.client.get("/clinician/")).select("thead th")]
+    assert headers == [
+        "Reference",
+        "Waiting",
+        "Outcome",
+        "PHQ-9",
+        "Item 9",
+        "Contact",
+        "Contra.",
+        "Prec.",
+        "Status",
+        "Assigned to",
+    ]
+    cells = [words(td) for td in rows[reference].find_all("td")]
+    assert cells == [
+        reference,
+        "2 h 5 min",
+        "not-recommended",
+        "14 (moderate)",
+        "Not at all",
+        "Phone",
+        "1",
+        "1",
+        "New",
+        "Nobody",
+    ]
+    cells = [words(td) for td in rows[declined].find_all("td")]
+    assert cells[1:6] == [
+        "3 days",
+        "Urgent urgent-support",
+        "15 (moderately severe)",
+        "Several days",
+        "No contact",
+    ]
+
+
+def test_counts_link_to_the_queue_they_count(app, signed_in, account):
+    make_submission(app, created_at=T0, phq9_9="1")
+    make_submission(app, created_at=T0, phq9_9="1", status="in-review")
+    make_submission(app, created_at=T0, phq9_9="1", status="closed")
+    make_submission(app, created_at=T0)
+    mine = make_submission(app, created_at=T0, status="in-review")
+    signed_in.post(f"/clinician/submissions/{mine}/assign", {"clinician_id": str(account["id"])})
+    page = soup(signed_in.client.get("/clinician/"))
+    figures = {a["data-count"]: (words(a), a["href"]) for a in page.select("[data-count]")}
+    assert figures == {
+        "urgent": ("2 urgent waiting", "/clinician/?urgent=waiting"),
+        "new": ("2 new", "/clinician/?status=new"),
+        "in-review": ("2 in review", "/clinician/?status=in-review"),
+        "mine": ("1 assigned to me", "/clinician/?assigned=me"),
+    }
+    for text_, href in figures.values():
+        assert len(references(signed_in.client.get(href))) == int(text_.split()[0])
 
 
 def test_filters_by_status_outcome_and_flag(app, signed_in):
@@ -66,11 +144,58 @@ def test_search_by_reference_in_any_spelling(app, signed_in):
     reference = make_submission(app, created_at=T0)
     make_submission(app, created_at=T0 + timedelta(minutes=1))
     compact = reference.replace("KT-", "").replace("-", "").lower()
-    for query in (reference, reference.lower(), compact, f" {reference} "):
+    for query in (
+        reference,
+        reference.lower(),
+        compact,
+        f" {reference} ",
+        reference[3:7],
+        compact[2:7],
+    ):
         assert references(signed_in.client.get("/clinician/", query_string={"q": query})) == [
             reference
-        ]
+        ], query
     assert references(signed_in.client.get("/clinician/?q=KT-XXXX-XXXX")) == []
+    # three characters find nothing
+    assert references(signed_in.client.get("/clinician/", query_string={"q": reference[3:6]})) == []
+
+
+def test_search_by_contact_name_email_or_phone(app, signed_in):
+    sam = make_submission(
+        app,
+        created_at=T0,
+        wants_contact="yes",
+        contact_name="Sam O'Leary",
+        contact_email="sam.oleary@example.com",
+        contact_phone="+1 (555) 010-0199",
+    )
+    make_submission(
+        app,
+        created_at=T0,
+        wants_contact="yes",
+        contact_name="Alex Kim",
+        contact_email="alex@example.org",
+    )
+    for query in ("o'lea", "SAM O", "oleary@exam", "555 010 0199", "0100199", "555-010"):
+        assert references(signed_in.client.get("/clinician/", query_string={"q": query})) == [
+            sam
+        ], query
+    assert references(signed_in.client.get("/clinician/", query_string={"q": "100%"})) == []
+
+
+def test_a_search_is_audited_without_the_words_searched(app, signed_in):
+    from .staff import audit_rows
+
+    signed_in.client.get("/clinician/", query_string={"q": "Sam Lee", "status": "new"})
+    event = audit_rows(app)[-1]
+    assert (event.action, event.detail) == ("queue-viewed", "filters: status=new, q=(search)")
+
+
+def test_assigned_to_me(app, signed_in, account):
+    mine = make_submission(app, created_at=T0)
+    make_submission(app, created_at=T0)
+    signed_in.post(f"/clinician/submissions/{mine}/assign", {"clinician_id": str(account["id"])})
+    assert references(signed_in.client.get("/clinician/?assigned=me")) == [mine]
 
 
 def test_pagination_walks_every_row_once(app, signed_in):
@@ -86,6 +211,7 @@ def test_pagination_walks_every_row_once(app, signed_in):
     pages = 0
     while url:
         page = signed_in.client.get(url)
+        page_soup = soup(page)
         seen += references(page)
         pages += 1
         match = re.search(r'<a href="([^"]+)" rel="next">', text(page))
@@ -93,6 +219,10 @@ def test_pagination_walks_every_row_once(app, signed_in):
     assert pages == 4
     assert sorted(seen) == sorted(made) and len(seen) == len(set(seen))
     assert references(signed_in.client.get("/clinician/"))[:3] == seen[:3]
+    # the last page says where it stands and goes back to the one before it
+    assert words(page_soup.select_one("[data-pager-status]")) == "10–11 of 11"
+    back = page_soup.select_one('a[rel="prev"]')["href"]
+    assert references(signed_in.client.get(back)) == seen[6:9]
 
 
 def test_pagination_keeps_the_filters(app, signed_in):

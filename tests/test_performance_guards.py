@@ -54,7 +54,7 @@ def test_demo_seed_covers_every_outcome_and_flag(app, runner):
         notes = db.session.scalar(select(func.count()).select_from(Note))
     assert outcomes == set(OUTCOMES) - {"adult-only"}  # minors are never stored
     assert flags == set(FLAGS)
-    assert statuses == {"new", "in-review", "contacted", "closed"}
+    assert statuses == {"new", "in-review", "contacted", "unable-to-contact", "closed"}
     assert (newest - oldest).days > 600
     assert references == 3000 and notes > 0
 

@@ -22,7 +22,9 @@ def test_every_outcome_and_status_is_named_once():
 
 
 def test_check_text_is_built_from_the_vocabulary():
-    assert one_of("status", Status) == "status IN ('new', 'in-review', 'contacted', 'closed')"
+    assert one_of("status", Status) == (
+        "status IN ('new', 'in-review', 'contacted', 'unable-to-contact', 'closed', 'withdrawn')"
+    )
 
 
 @pytest.mark.parametrize(

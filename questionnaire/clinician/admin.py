@@ -1,13 +1,17 @@
-"""Admin pages: the audit log and clinician accounts."""
+"""Admin pages: the audit log, clinician accounts and alerts that could not be sent."""
 
 from __future__ import annotations
+
+import base64
+import binascii
+from datetime import UTC, datetime
 
 from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import false, select, tuple_
 
 from .. import accounts as account_service
-from .. import audit, clock
+from .. import audit, clock, outbox
 from ..extensions import db
 from ..forms.clinician import AccountForm
 from ..models import AuditEvent, Clinician
@@ -15,7 +19,36 @@ from ..references import normalise_reference
 from ..vocabulary import Role
 from . import bp, page_size
 from .access import admin_required
-from .queue import Cursor
+
+
+def _audit_cursor(text: str | None) -> tuple[datetime, int] | None:
+    """The (time, id) of the last row shown, from the "after" link; None if unreadable."""
+    if not text or len(text) > 80:
+        return None
+    try:
+        stamp, row_id = base64.urlsafe_b64decode(text.encode()).decode().split("|")
+        at = datetime.fromisoformat(stamp)
+        return (at.astimezone(UTC), int(row_id)) if at.tzinfo else None
+    except (ValueError, UnicodeDecodeError, binascii.Error):
+        return None
+
+
+@bp.get("/alerts")
+@admin_required
+def alerts() -> str:
+    """Alert emails that could not be sent, so that someone can fix the mail settings
+    and send them again (and call the people they were about)."""
+    return render_template("clinician/alerts.html", failed=outbox.failed())
+
+
+@bp.post("/alerts/<int:message_id>/retry")
+@admin_required
+def retry_alert(message_id: int) -> Response:
+    if outbox.retry(message_id, clock.now()):
+        audit.record("alert-retried", actor=current_user.clinician, detail=f"alert {message_id}")
+        db.session.commit()
+        flash("The alert will be sent again within a minute.")
+    return redirect(url_for(".alerts"), code=303)
 
 
 @bp.get("/audit")
@@ -34,11 +67,9 @@ def audit_log() -> str:
     if reference:
         wanted = normalise_reference(reference)
         statement = statement.where(AuditEvent.reference == wanted if wanted else false())
-    after = Cursor.decode(request.args.get("after"))
+    after = _audit_cursor(request.args.get("after"))
     if after is not None:
-        statement = statement.where(
-            tuple_(AuditEvent.at, AuditEvent.id) < tuple_(after.created_at, after.id)
-        )
+        statement = statement.where(tuple_(AuditEvent.at, AuditEvent.id) < tuple_(*after))
     size = page_size()
     events = list(db.session.scalars(statement.limit(size + 1)))
     filters = {
@@ -47,7 +78,8 @@ def audit_log() -> str:
     next_url = None
     if len(events) > size:
         last = events[size - 1]
-        next_url = url_for(".audit_log", **filters, after=Cursor(0, last.at, last.id).encode())
+        cursor = base64.urlsafe_b64encode(f"{last.at.isoformat()}|{last.id}".encode()).decode()
+        next_url = url_for(".audit_log", **filters, after=cursor)
     audit.record(
         "audit-viewed",
         actor=current_user.clinician,

@@ -1,24 +1,31 @@
-"""The clinicians' queue: filters, search and keyset pagination.
+"""The clinicians' queue: filters, search, counts and keyset pagination.
 
-Order: urgent submissions still ``new`` first, then newest first. Every sort key is
-descending, so one index per filter serves the query and a page costs the same on
-row 1 or row 100,000. The cursor is the last row's (priority, created_at, id).
+Order: urgent submissions still waiting (new or in review) first, longest waiting
+first; then the rest, newest first. Every sort key is descending, so one index per
+filter serves the query and a page costs the same on row 1 or row 100,000.
 """
 
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, exists, false, select, tuple_
+from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select, tuple_
 from sqlalchemy.orm import joinedload
 
-from ..models import Submission, SubmissionFlag
-from ..references import normalise_reference
+from .. import phq9
+from ..models import PRIORITY_URGENT, Submission, SubmissionFlag
+from ..references import REFERENCE_ALPHABET
 from ..rules import FLAGS, OUTCOMES
 from ..vocabulary import Status
+
+#: A search shorter than this finds nothing (too many people share 3 letters).
+SEARCH_MIN = 4
+SEARCH_MAX = 60
+_REFERENCE_PART = re.compile(rf"[{REFERENCE_ALPHABET}]{{{SEARCH_MIN},8}}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,29 +33,70 @@ class Filters:
     status: str | None = None
     outcome: str | None = None
     flag: str | None = None
-    reference: str | None = None  # normalised KT-XXXX-XXXX
-    search: str = ""  # as typed; when it is not a reference, nothing matches
+    #: The id of the signed-in clinician when "assigned to me" is chosen.
+    assigned_to: int | None = None
+    #: Only urgent submissions still waiting for someone to act.
+    urgent_waiting: bool = False
+    search: str = ""  # as typed (trimmed); never written to the audit log
 
     @classmethod
-    def from_args(cls, args: Any) -> Filters:
+    def from_args(cls, args: Any, me: int | None = None) -> Filters:
         status = args.get("status") or None
         outcome = args.get("outcome") or None
         flag = args.get("flag") or None
-        search = (args.get("q") or "").strip()[:40]
         return cls(
             status=status if status in set(Status) else None,
             outcome=outcome if outcome in OUTCOMES else None,
             flag=flag if flag in FLAGS else None,
-            reference=normalise_reference(search) if search else None,
-            search=search,
+            assigned_to=me if args.get("assigned") == "me" else None,
+            urgent_waiting=args.get("urgent") == "waiting",
+            search=" ".join((args.get("q") or "").split())[:SEARCH_MAX],
         )
 
     def as_args(self) -> dict[str, str]:
-        args = {"status": self.status, "outcome": self.outcome, "flag": self.flag, "q": self.search}
+        args = {
+            "status": self.status,
+            "outcome": self.outcome,
+            "flag": self.flag,
+            "assigned": "me" if self.assigned_to is not None else None,
+            "urgent": "waiting" if self.urgent_waiting else None,
+            "q": self.search,
+        }
         return {k: v for k, v in args.items() if v}
 
     def describe(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in self.as_args().items()) or "none"
+        """For the audit log: which filters, and whether a search was made, but not the
+        words searched (they may be a patient's name)."""
+        args = self.as_args()
+        if "q" in args:
+            args["q"] = "(search)"
+        return ", ".join(f"{k}={v}" for k, v in args.items()) or "none"
+
+
+def _infix(text: str) -> str:
+    """A LIKE pattern finding ``text`` anywhere (its own % and _ taken literally)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_condition(query: str) -> ColumnElement[bool]:
+    """Matches a full or partial reference (with or without "KT-" and dashes), or the
+    contact name, email or phone the person gave. Nothing for fewer than 4 characters."""
+    if len(query) < SEARCH_MIN:
+        return false()
+    found: list[ColumnElement[bool]] = []
+    compact = re.sub(r"[\s\-]", "", query.upper()).removeprefix("KT")
+    if _REFERENCE_PART.fullmatch(compact):
+        found.append(func.replace(Submission.reference, "-", "").like(f"KT%{compact}%"))
+    lowered = query.lower()
+    for field in ("contact_name", "contact_email"):
+        value = func.lower(Submission.answers[field].as_string())
+        found.append(value.like(_infix(lowered), escape="\\"))
+    digits = re.sub(r"\D", "", query)
+    if len(digits) >= SEARCH_MIN and not re.search(r"[^\d\s+()\-.]", query):
+        # The digits in order, whatever spaces or dashes the person typed between them.
+        found.append(Submission.answers["contact_phone"].as_string().like(f"%{'%'.join(digits)}%"))
+    return or_(*found)
 
 
 def filtered(filters: Filters) -> Select[tuple[Submission]]:
@@ -64,27 +112,36 @@ def filtered(filters: Filters) -> Select[tuple[Submission]]:
                 SubmissionFlag.flag_id == filters.flag,
             )
         )
-    if filters.reference:
-        statement = statement.where(Submission.reference == filters.reference)
-    elif filters.search:
-        statement = statement.where(false())  # not a reference: nothing can match
+    if filters.assigned_to is not None:
+        statement = statement.where(Submission.assigned_to_id == filters.assigned_to)
+    if filters.urgent_waiting:
+        statement = statement.where(Submission.priority == PRIORITY_URGENT)
+    if filters.search:
+        statement = statement.where(search_condition(filters.search))
     return statement
 
 
 def ordered(statement: Select[tuple[Submission]]) -> Select[tuple[Submission]]:
+    """Urgent submissions still waiting first, longest waiting first; then the rest,
+    newest first (see ``models.queue_rank``)."""
     return statement.order_by(
-        Submission.priority.desc(), Submission.created_at.desc(), Submission.id.desc()
+        Submission.priority.desc(), Submission.queue_rank.desc(), Submission.id.desc()
     )
+
+
+_KEY = (Submission.priority, Submission.queue_rank, Submission.id)
 
 
 @dataclass(frozen=True, slots=True)
 class Cursor:
+    """A row's place in the queue: its (priority, queue_rank, id)."""
+
     priority: int
-    created_at: datetime
+    rank: int
     id: int
 
     def encode(self) -> str:
-        raw = f"{self.priority}|{self.created_at.isoformat()}|{self.id}"
+        raw = f"{self.priority}|{self.rank}|{self.id}"
         return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
     @classmethod
@@ -93,25 +150,121 @@ class Cursor:
             return None
         try:
             raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
-            priority, stamp, row_id = raw.split("|")
-            created_at = datetime.fromisoformat(stamp)
-            if created_at.tzinfo is None:
-                return None
-            return cls(int(priority), created_at.astimezone(UTC), int(row_id))
+            priority, rank, row_id = raw.split("|")
+            return cls(int(priority), int(rank), int(row_id))
         except (ValueError, UnicodeDecodeError):
             return None
 
     @classmethod
-    def after(cls, submission: Submission) -> Cursor:
-        return cls(submission.priority, submission.created_at, submission.id)
+    def of(cls, submission: Submission) -> Cursor:
+        return cls(submission.priority, submission.queue_rank, submission.id)
+
+    def key(self) -> Any:
+        return tuple_(self.priority, self.rank, self.id)
 
 
-def page(session: Any, filters: Filters, after: Cursor | None, size: int):
-    """One page of the queue and the cursor of the next page (None on the last)."""
-    statement = ordered(filtered(filters)).options(joinedload(Submission.assigned_to))
-    if after is not None:
-        key = tuple_(Submission.priority, Submission.created_at, Submission.id)
-        statement = statement.where(key < tuple_(after.priority, after.created_at, after.id))
-    rows = list(session.scalars(statement.limit(size + 1)))
-    next_cursor = Cursor.after(rows[size - 1]).encode() if len(rows) > size else None
-    return rows[:size], next_cursor
+@dataclass(frozen=True, slots=True)
+class Page:
+    rows: list[Submission]
+    #: Where the next and the previous pages start (None at either end).
+    next: Cursor | None
+    previous: Cursor | None
+    #: "first–last of total", 1-based.
+    first: int
+    last: int
+    total: int
+
+
+def page(
+    session: Any,
+    filters: Filters,
+    size: int,
+    *,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+) -> Page:
+    """One page of the queue: the rows after ``after`` (or, going back, the ones just
+    before ``before``), where they stand, and the cursors to either side."""
+    base = filtered(filters)
+    statement = base.options(joinedload(Submission.assigned_to))
+    if before is not None:
+        statement = statement.where(tuple_(*_KEY) > before.key()).order_by(
+            Submission.priority, Submission.queue_rank, Submission.id
+        )
+        rows = list(reversed(list(session.scalars(statement.limit(size)))))
+    else:
+        statement = ordered(statement)
+        if after is not None:
+            statement = statement.where(tuple_(*_KEY) < after.key())
+        rows = list(session.scalars(statement.limit(size + 1)))[:size]
+    total = session.scalar(select(func.count()).select_from(base.subquery()))
+    if not rows:
+        return Page([], None, None, 0, 0, total)
+    counted = base.where(tuple_(*_KEY) > Cursor.of(rows[0]).key())
+    ahead = session.scalar(select(func.count()).select_from(counted.subquery()))
+    first, last = ahead + 1, ahead + len(rows)
+    return Page(
+        rows,
+        next=Cursor.of(rows[-1]) if last < total else None,
+        previous=Cursor.of(rows[0]) if ahead else None,
+        first=first,
+        last=last,
+        total=total,
+    )
+
+
+def counts(session: Any, me: int) -> dict[str, int]:
+    """The figures above the queue: urgent waiting, new, in review, assigned to me."""
+    row = session.execute(
+        select(
+            func.count().filter(Submission.priority == PRIORITY_URGENT),
+            func.count().filter(Submission.status == Status.NEW),
+            func.count().filter(Submission.status == Status.IN_REVIEW),
+            func.count().filter(Submission.assigned_to_id == me),
+        )
+    ).one()
+    return dict(zip(("urgent", "new", "in_review", "mine"), row, strict=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One queue row, as a clinician triages from it."""
+
+    submission: Submission
+    waited: str
+    item9: str
+    contact: str
+
+    @classmethod
+    def of(cls, submission: Submission, now: datetime) -> Row:
+        answers = submission.answers
+        return cls(
+            submission,
+            waited=waited(now - submission.created_at),
+            item9=phq9.answer_label(answers.get("phq9_9")) or "Not answered",
+            contact=how_to_reach(answers),
+        )
+
+
+def waited(span: timedelta) -> str:
+    """How long a submission has waited, to the precision triage needs."""
+    minutes = max(0, int(span.total_seconds() // 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes} min"
+    days = hours // 24
+    return "1 day" if days == 1 else f"{days} days"
+
+
+def how_to_reach(answers: dict[str, Any]) -> str:
+    """Whether the person agreed to contact, and how they can be reached."""
+    if answers.get("wants_contact") != "yes":
+        return "No contact"
+    ways = [
+        name
+        for name, field in (("Phone", "contact_phone"), ("Email", "contact_email"))
+        if (answers.get(field) or "").strip()
+    ]
+    return ", ".join(ways) or "No details"

@@ -8,7 +8,7 @@ from flask import Response, flash, make_response, redirect, render_template, req
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import audit, clock, rulebook, submissions
+from .. import audit, clock, outbox, rulebook, submissions
 from ..content import section
 from ..extensions import db
 from ..forms.clinician import AssignForm, NoteForm, StatusForm
@@ -17,7 +17,7 @@ from ..rules import FLAGS, OUTCOMES, PHQ9_BAND_LABELS, RULES_VERSION, SECTION_OR
 from . import bp, page_size
 from .access import clinician_required, found
 from .detail import view_model
-from .queue import Cursor, Filters, page
+from .queue import Cursor, Filters, Row, counts, page
 from .workflow import STATUS_LABELS, allowed_next
 
 
@@ -28,21 +28,30 @@ def _me() -> Clinician:
 @bp.get("/")
 @clinician_required
 def queue() -> str:
-    filters = Filters.from_args(request.args)
+    me = _me()
+    filters = Filters.from_args(request.args, me=me.id)
     after = Cursor.decode(request.args.get("after"))
-    rows, next_cursor = page(db.session, filters, after, page_size())
-    audit.record("queue-viewed", actor=_me(), detail=f"filters: {filters.describe()}")
+    before = None if after else Cursor.decode(request.args.get("before"))
+    shown = page(db.session, filters, page_size(), after=after, before=before)
+    audit.record("queue-viewed", actor=me, detail=f"filters: {filters.describe()}")
     db.session.commit()
+    now = clock.now()
+    args = filters.as_args()
     return render_template(
         "clinician/queue.html",
-        rows=rows,
+        page=shown,
+        rows=[Row.of(s, now) for s in shown.rows],
         filters=filters,
-        next_url=url_for(".queue", **filters.as_args(), after=next_cursor) if next_cursor else None,
-        first_url=url_for(".queue", **filters.as_args()) if after else None,
+        counts=counts(db.session, me.id),
+        next_url=url_for(".queue", **args, after=shown.next.encode()) if shown.next else None,
+        previous_url=url_for(".queue", **args, before=shown.previous.encode())
+        if shown.previous
+        else None,
         statuses=STATUS_LABELS,
         outcomes={o: OUTCOMES[o].title for o in OUTCOMES},
         flags=sorted(FLAGS),
         bands=PHQ9_BAND_LABELS,
+        failed_alerts=outbox.failed_count() if me.is_admin else 0,
     )
 
 

@@ -1,0 +1,310 @@
+"""Alert emails through an outbox: written in the same transaction as what they are
+about, sent by a worker (``flask --app wsgi outbox run``), each marked sent once.
+
+No health information in any email: the reference, the time, and a link to sign in
+and open it. Never the answers, flags, PHQ-9, name, email or phone of the patient.
+
+Sending once, with any number of workers: a worker takes a message by a conditional
+update (a lease, ``lease_until``) that only one worker can win; on PostgreSQL it first
+picks candidates with ``FOR UPDATE SKIP LOCKED`` so that workers do not even wait on
+each other. A worker that dies while sending leaves the lease to run out, and the
+message is tried again: a message can then go twice, never not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from .extensions import db
+from .models import PRIORITY_URGENT, Clinician, OutboxMessage, Submission
+from .vocabulary import AlertKind, Status
+
+log = logging.getLogger(__name__)
+
+#: Tries before a message is marked failed (and shown to admins), and the waits
+#: between them: 1, 2, 4, 8 ... minutes, at most an hour.
+MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=5)
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
+
+
+# --- writing messages -------------------------------------------------------------
+
+
+def _recipients() -> list[Clinician]:
+    return list(
+        db.session.scalars(
+            select(Clinician)
+            .where(Clinician.active, Clinician.alerts_enabled)
+            .order_by(Clinician.id)
+        )
+    )
+
+
+def _add(kind: AlertKind, key: str, reference: str | None, to: Clinician, now: datetime) -> None:
+    """Queue one message unless one with the same key is queued already (another worker
+    may be adding the same reminder at the same moment: the unique key settles it)."""
+    values = {
+        "dedupe_key": f"{kind}:{key}:{to.id}",
+        "kind": kind.value,
+        "reference": reference,
+        "recipient": to.email,
+        "created_at": now,
+        "due_at": now,
+        "attempts": 0,
+    }
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing()
+    db.session.execute(statement)
+
+
+def alert_urgent(submission: Submission, now: datetime) -> None:
+    """Queue the "urgent screening" email to every clinician with alerts on. Called in
+    the transaction that stores the submission, so that neither goes without the other."""
+    if not submission.urgent:
+        return
+    for clinician in _recipients():
+        _add(AlertKind.URGENT, submission.reference, submission.reference, clinician, now)
+
+
+def queue_reminders(now: datetime, after_minutes: int) -> int:
+    """Queue a reminder for each urgent submission still ``new`` after ``after_minutes``."""
+    waiting = db.session.scalars(
+        select(Submission.reference).where(
+            Submission.priority == PRIORITY_URGENT,
+            Submission.status == Status.NEW,
+            Submission.created_at <= now - timedelta(minutes=after_minutes),
+        )
+    ).all()
+    recipients = _recipients() if waiting else []
+    for reference in waiting:
+        for clinician in recipients:
+            _add(AlertKind.REMINDER, reference, reference, clinician, now)
+    db.session.commit()
+    return len(waiting)
+
+
+def queue_digest(now: datetime, hour: int | None, zone: ZoneInfo) -> bool:
+    """From ``hour`` o'clock (clinic time) on, queue that day's digest once."""
+    if hour is None:
+        return False
+    local = now.astimezone(zone)
+    if local.hour < hour:
+        return False
+    for clinician in _recipients():
+        _add(AlertKind.DIGEST, local.date().isoformat(), None, clinician, now)
+    db.session.commit()
+    return True
+
+
+# --- composing ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Mail:
+    to: str
+    subject: str
+    body: str
+
+
+def compose(message: OutboxMessage, config: dict[str, Any], figures: dict[str, int]) -> Mail:
+    """The email's words: the reference, the time and a link, nothing about the person."""
+    zone = ZoneInfo(config["CLINIC_TIMEZONE"])
+    base = config["APP_BASE_URL"]
+    clinic = config["CLINIC_NAME"]
+    at = message.created_at.astimezone(zone).strftime("%-d %b %Y, %H:%M %Z")
+    footer = (
+        "\n\nThis email holds no health information. Sign in to read the screening.\n"
+        f"You get these emails because alerts are on for your account at {clinic}."
+    )
+    if message.kind == AlertKind.DIGEST:
+        body = (
+            f"Today's screening queue at {clinic}:\n\n"
+            f"- {figures.get('urgent', 0)} urgent waiting\n"
+            f"- {figures.get('new', 0)} new\n"
+            f"- {figures.get('in_review', 0)} in review\n\n"
+            f"Sign in to see them: {base}/clinician/"
+        )
+        return Mail(message.recipient, "Daily summary of the screening queue", body + footer)
+    link = f"{base}/clinician/submissions/{message.reference}"
+    if message.kind == AlertKind.REMINDER:
+        subject = f"Reminder: urgent screening {message.reference} is still new"
+        body = (
+            f"The urgent screening {message.reference} (received {at}) has not been "
+            f"opened for review yet.\n\nSign in and open it: {link}"
+        )
+    else:
+        subject = f"Urgent screening {message.reference}"
+        body = (
+            f"An urgent screening arrived at {at}: reference {message.reference}.\n\n"
+            f"Sign in and open it: {link}"
+        )
+    return Mail(message.recipient, subject, body + footer)
+
+
+# --- sending ------------------------------------------------------------------------
+
+Sender = Callable[[Mail], None]
+
+
+def smtp_sender(config: dict[str, Any]) -> Sender:
+    """Send through the SMTP server of the settings; with no MAIL_SERVER, log instead."""
+    if not config.get("MAIL_SERVER"):
+
+        def to_log(mail: Mail) -> None:
+            log.warning(
+                "Alert email (no MAIL_SERVER set, not sent) to %s: %s\n%s",
+                mail.to,
+                mail.subject,
+                mail.body,
+            )
+
+        return to_log
+
+    def send(mail: Mail) -> None:
+        message = EmailMessage()
+        message["From"] = config["MAIL_FROM"]
+        message["To"] = mail.to
+        message["Subject"] = mail.subject
+        message.set_content(mail.body)
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=15) as smtp:
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+            smtp.send_message(message)
+
+    return send
+
+
+def _due(now: datetime):
+    return (
+        OutboxMessage.sent_at.is_(None),
+        OutboxMessage.failed_at.is_(None),
+        OutboxMessage.due_at <= now,
+        or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
+    )
+
+
+def _take(now: datetime) -> OutboxMessage | None:
+    """Win the lease on one due message, or None when nothing is due."""
+    while True:
+        candidate = db.session.scalar(
+            select(OutboxMessage.id)
+            .where(*_due(now))
+            .order_by(OutboxMessage.due_at, OutboxMessage.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if candidate is None:
+            db.session.commit()
+            return None
+        won = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == candidate, *_due(now))
+            .values(lease_until=now + LEASE)
+        ).rowcount
+        db.session.commit()
+        if won == 1:
+            return db.session.get(OutboxMessage, candidate)
+
+
+def send_due(now: datetime, send: Sender, config: dict[str, Any]) -> tuple[int, int]:
+    """Send every message that is due. Returns (sent, not sent this time)."""
+    sent = failed = 0
+    figures: dict[str, int] = {}
+    while (message := _take(now)) is not None:
+        if message.kind == AlertKind.DIGEST and not figures:
+            figures = queue_figures()
+        try:
+            send(compose(message, config, figures))
+        except (smtplib.SMTPException, OSError) as error:
+            failed += 1
+            message.attempts += 1
+            message.last_error = type(error).__name__
+            message.lease_until = None
+            if message.attempts >= MAX_ATTEMPTS:
+                message.failed_at = now
+                log.error("Alert email %s failed %d times; given up", message.id, message.attempts)
+            else:
+                message.due_at = now + backoff(message.attempts)
+                log.warning(
+                    "Alert email %s not sent (%s); trying again at %s",
+                    message.id,
+                    message.last_error,
+                    message.due_at.isoformat(),
+                )
+        else:
+            sent += 1
+            message.attempts += 1
+            message.sent_at = now
+            message.lease_until = None
+        db.session.commit()
+    return sent, failed
+
+
+def queue_figures() -> dict[str, int]:
+    row = db.session.execute(
+        select(
+            func.count().filter(Submission.priority == PRIORITY_URGENT),
+            func.count().filter(Submission.status == Status.NEW),
+            func.count().filter(Submission.status == Status.IN_REVIEW),
+        )
+    ).one()
+    return dict(zip(("urgent", "new", "in_review"), row, strict=True))
+
+
+def run_once(now: datetime, send: Sender | None = None) -> tuple[int, int]:
+    """One round of the worker: queue reminders and the digest, then send what is due."""
+    config = current_app.config
+    queue_reminders(now, config["URGENT_REMINDER_MINUTES"])
+    queue_digest(now, config["DIGEST_HOUR"], ZoneInfo(config["CLINIC_TIMEZONE"]))
+    return send_due(now, send or smtp_sender(config), config)
+
+
+def failed_count() -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.failed_at.is_not(None))
+        )
+        or 0
+    )
+
+
+def failed() -> list[OutboxMessage]:
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.failed_at.is_not(None))
+            .order_by(OutboxMessage.failed_at.desc())
+            .limit(200)
+        )
+    )
+
+
+def retry(message_id: int, now: datetime) -> bool:
+    """Put a failed message back in the queue (after the mail settings are fixed)."""
+    done = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.failed_at.is_not(None))
+        .values(failed_at=None, attempts=0, due_at=now, lease_until=None)
+    ).rowcount
+    return done == 1
