@@ -26,7 +26,6 @@ ACTIONS: dict[str, str] = {
     "audit-viewed": "Viewed the audit log",
     "deleted-by-patient": "Deleted by the patient",
     "purged": "Removed after the retention period",
-    "contact-attempt": "Recorded a contact attempt",
     "alert-retried": "Sent a failed alert again",
 }
 
