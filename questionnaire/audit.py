@@ -10,6 +10,7 @@ from .models import AuditEvent, Clinician, Submission
 
 ACTIONS: dict[str, str] = {
     "viewed": "Viewed a submission",
+    "printed": "Opened a submission's print view",
     "queue-viewed": "Viewed the queue",
     "status-changed": "Changed status",
     "assigned": "Assigned",
@@ -27,6 +28,8 @@ ACTIONS: dict[str, str] = {
     "deleted-by-patient": "Deleted by the patient",
     "purged": "Removed after the retention period",
     "alert-retried": "Sent a failed alert again",
+    "contact-attempt": "Recorded a contact attempt",
+    "withdrawn-by-patient": "Withdrawn by the patient (a tombstone kept)",
 }
 
 

@@ -28,6 +28,8 @@ from .vocabulary import (
     STORED_OUTCOMES,
     WAITING,
     AlertKind,
+    ContactMethod,
+    ContactResult,
     OutcomeId,
     Role,
     Source,
@@ -122,6 +124,8 @@ class Submission(db.Model):
     queue_rank: Mapped[int] = mapped_column(BigInteger)
     # When it was closed (None unless closed): retention counts from here.
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the patient deleted their answers, leaving this tombstone for the clinicians.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     assigned_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("clinicians.id", ondelete="SET NULL"), index=True
     )
@@ -144,6 +148,12 @@ class Submission(db.Model):
         cascade="all, delete-orphan",
         passive_deletes=True,
         order_by="Note.created_at",
+    )
+    contact_attempts: Mapped[list[ContactAttempt]] = relationship(
+        back_populates="submission",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ContactAttempt.created_at",
     )
     assigned_to: Mapped[Clinician | None] = relationship()
 
@@ -232,6 +242,29 @@ class Note(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     submission: Mapped[Submission] = relationship(back_populates="notes")
+    author: Mapped[Clinician | None] = relationship()
+
+
+class ContactAttempt(db.Model):
+    """A clinician's attempt to reach the person (a call, an email or a text)."""
+
+    __tablename__ = "contact_attempts"
+    __table_args__ = (
+        CheckConstraint(one_of("method", ContactMethod), name="contact_method_known"),
+        CheckConstraint(one_of("result", ContactResult), name="contact_result_known"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("clinicians.id", ondelete="SET NULL"))
+    method: Mapped[str] = mapped_column(String(8))
+    result: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="contact_attempts")
     author: Mapped[Clinician | None] = relationship()
 
 

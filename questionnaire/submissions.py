@@ -19,7 +19,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from . import drafts, outbox, tokens
 from .extensions import db
 from .forms.screening import QUESTIONNAIRE_VERSION
-from .models import Draft, Note, Submission, SubmissionFlag, priority_for, queue_rank
+from .models import (
+    ContactAttempt,
+    Draft,
+    Note,
+    Submission,
+    SubmissionFlag,
+    priority_for,
+    queue_rank,
+)
 from .references import new_reference, normalise_reference
 from .rules import RULES_VERSION, Assessment, Level, assess
 
@@ -141,7 +149,7 @@ def by_draft_key(draft_key: str | None) -> Submission | None:
 
 def by_reference(reference: str) -> Submission | None:
     """A submission by its reference code (exactly as issued), with what its page
-    shows loaded in the same round trip: the assigned clinician and the notes."""
+    shows loaded at once: the assigned clinician, the notes and the contact attempts."""
     if normalise_reference(reference) != reference:
         return None  # only the exact form reaches the database
     return db.session.scalar(
@@ -150,5 +158,6 @@ def by_reference(reference: str) -> Submission | None:
         .options(
             joinedload(Submission.assigned_to),
             selectinload(Submission.notes).joinedload(Note.author),
+            selectinload(Submission.contact_attempts).joinedload(ContactAttempt.author),
         )
     )

@@ -29,6 +29,19 @@ class Status(StrEnum):
 WAITING: tuple[Status, ...] = (Status.NEW, Status.IN_REVIEW)
 
 
+class ContactMethod(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    TEXT = "text"
+
+
+class ContactResult(StrEnum):
+    REACHED = "reached"
+    NO_ANSWER = "no-answer"
+    LEFT_MESSAGE = "left-message"
+    WRONG_NUMBER = "wrong-number"
+
+
 class AlertKind(StrEnum):
     URGENT = "urgent"
     REMINDER = "reminder"

@@ -11,9 +11,9 @@ def soup(response: TestResponse) -> BeautifulSoup:
 
 
 def words(node: Tag | None) -> str:
-    """A node's text as it reads: whitespace collapsed."""
+    """A node's text as it reads: whitespace collapsed (inline markup adds none)."""
     assert node is not None, "no such element"
-    return " ".join(node.get_text(" ").split())
+    return " ".join(node.get_text().split())
 
 
 def definitions(node: Tag | BeautifulSoup) -> dict[str, str]:

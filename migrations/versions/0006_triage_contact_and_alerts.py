@@ -1,6 +1,7 @@
 """Clinician triage and alerts: the statuses unable-to-contact and withdrawn; urgent
 submissions stay on top while new or in review, longest waiting first (queue_rank);
-the outbox of alert emails; each clinician's alerts setting.
+contact attempts; the tombstone of a submission the patient withdrew (withdrawn_at); the
+outbox of alert emails; each clinician's alerts setting.
 
 Revision ID: 0006
 Revises: 0005
@@ -36,6 +37,7 @@ def upgrade():
         batch_op.drop_constraint("status_known", type_="check")
         batch_op.create_check_constraint("status_known", f"status IN {STATUSES}")
         batch_op.add_column(sa.Column("queue_rank", sa.BigInteger(), nullable=True))
+        batch_op.add_column(sa.Column("withdrawn_at", sa.DateTime(), nullable=True))
         for name in QUEUE_INDEXES:
             batch_op.drop_index(name)
     millis = MILLIS[op.get_bind().dialect.name]
@@ -55,6 +57,41 @@ def upgrade():
         batch_op.add_column(
             sa.Column("alerts_enabled", sa.Boolean(), nullable=False, server_default=sa.true())
         )
+
+    op.create_table(
+        "contact_attempts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("submission_id", sa.Integer(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=True),
+        sa.Column("method", sa.String(length=8), nullable=False),
+        sa.Column("result", sa.String(length=16), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.CheckConstraint(
+            "method IN ('phone', 'email', 'text')",
+            name=op.f("ck_contact_attempts_contact_method_known"),
+        ),
+        sa.CheckConstraint(
+            "result IN ('reached', 'no-answer', 'left-message', 'wrong-number')",
+            name=op.f("ck_contact_attempts_contact_result_known"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["submission_id"],
+            ["submissions.id"],
+            name=op.f("fk_contact_attempts_submission_id_submissions"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["clinicians.id"],
+            name=op.f("fk_contact_attempts_author_id_clinicians"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contact_attempts")),
+    )
+    op.create_index(
+        op.f("ix_contact_attempts_submission_id"), "contact_attempts", ["submission_id"]
+    )
 
     op.create_table(
         "outbox",
@@ -82,6 +119,8 @@ def upgrade():
 def downgrade():
     op.drop_index("ix_outbox_due", table_name="outbox")
     op.drop_table("outbox")
+    op.drop_index(op.f("ix_contact_attempts_submission_id"), table_name="contact_attempts")
+    op.drop_table("contact_attempts")
     with op.batch_alter_table("clinicians") as batch_op:
         batch_op.drop_column("alerts_enabled")
     op.execute("DELETE FROM submissions WHERE status = 'withdrawn'")
@@ -90,6 +129,7 @@ def downgrade():
         for name in QUEUE_INDEXES:
             batch_op.drop_index(name)
         batch_op.drop_column("queue_rank")
+        batch_op.drop_column("withdrawn_at")
         batch_op.drop_constraint("status_known", type_="check")
         batch_op.create_check_constraint("status_known", f"status IN {OLD_STATUSES}")
     op.execute(

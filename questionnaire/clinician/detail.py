@@ -12,12 +12,16 @@ from sqlalchemy import select
 from .. import phq9
 from ..content import section
 from ..extensions import db
-from ..forms.catalogue import Group, answer_groups
+from ..forms.catalogue import Group, answer_groups, fields_by_name
+from ..forms.clinician import CONTACT_METHODS, CONTACT_RESULTS
 from ..models import AuditEvent, Submission
 from ..rules import OUTCOMES, Assessment, Flag
-from .workflow import STATUS_LABELS
+from .workflow import STATUS_LABELS, may_contact, offers_contacted
 
 _PHQ9_LABELS = {a.value: a.label for a in phq9.ANSWERS}
+METHOD_LABELS = {o.value: o.label for o in CONTACT_METHODS}
+RESULT_LABELS = {o.value: o.label for o in CONTACT_RESULTS}
+
 TIMELINE_ACTIONS = ("status-changed", "assigned")
 
 
@@ -77,6 +81,15 @@ def timeline(submission: Submission) -> list[TimelineEntry]:
         )
         for n in submission.notes
     ]
+    entries += [
+        TimelineEntry(
+            a.created_at,
+            a.author.email if a.author else "former clinician",
+            f"Contact attempt: {METHOD_LABELS[a.method]}, {RESULT_LABELS[a.result].lower()}",
+            a.note,
+        )
+        for a in submission.contact_attempts
+    ]
     return sorted(entries, key=lambda entry: entry.at)
 
 
@@ -85,6 +98,36 @@ class SectionShown:
     id: str
     title: str
     sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ContactPanel:
+    """How to reach the person, at the top of the page: links that dial or write."""
+
+    agreed: bool
+    name: str | None = None
+    time: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+    @property
+    def phone_href(self) -> str | None:
+        if not self.phone:
+            return None
+        return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+
+    @classmethod
+    def of(cls, answers: dict[str, Any]) -> ContactPanel:
+        if answers.get("wants_contact") != "yes":
+            return cls(agreed=False)
+        time = answers.get("contact_time")
+        return cls(
+            agreed=True,
+            name=answers.get("contact_name"),
+            time=fields_by_name()["contact_time"].display(time) if time else None,
+            phone=(answers.get("contact_phone") or "").strip() or None,
+            email=(answers.get("contact_email") or "").strip() or None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +151,11 @@ class SubmissionView:
     timeline: list[TimelineEntry]
     #: Where it came from: "web" (the screening pages) or "fhir" (a FHIR forms client).
     source: str
+    contact: ContactPanel
+    assigned_to_id: int | None
+    withdrawn_at: datetime | None
+    offers_contacted: bool
+    may_contact: bool
 
     @property
     def outcome(self) -> str:
@@ -131,7 +179,7 @@ def view_model(submission: Submission) -> SubmissionView:
         status_label=STATUS_LABELS[submission.status],
         assessment=assessment,
         outcome_title=OUTCOMES[assessment.outcome].title,
-        urgent=assessment.outcome == "urgent-support",
+        urgent=submission.urgent,
         assigned_to=submission.assigned_to.email if submission.assigned_to else None,
         phq9_difficulty=submission.answers.get("phq9_difficulty"),
         phq9=phq9_rows(submission.answers),
@@ -141,6 +189,11 @@ def view_model(submission: Submission) -> SubmissionView:
         answers=answer_groups(submission.answers),
         raw_answers=submission.answers,
         source=submission.source,
+        contact=ContactPanel.of(submission.answers),
+        assigned_to_id=submission.assigned_to_id,
+        withdrawn_at=submission.withdrawn_at,
+        offers_contacted=offers_contacted(submission),
+        may_contact=may_contact(submission),
         questionnaire_version=submission.questionnaire_version,
         timeline=timeline(submission),
     )

@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from flask import Response, flash, make_response, redirect, render_template, request, url_for
+from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from .. import audit, clock, outbox, rulebook, submissions
 from ..content import section
 from ..extensions import db
-from ..forms.clinician import AssignForm, NoteForm, StatusForm
-from ..models import Clinician, Note, Submission
+from ..forms.clinician import AssignForm, ContactAttemptForm, NoteForm, StatusForm
+from ..models import Clinician, ContactAttempt, Note, Submission
 from ..rules import FLAGS, OUTCOMES, PHQ9_BAND_LABELS, RULES_VERSION, SECTION_ORDER
+from ..vocabulary import Status
 from . import bp, page_size
 from .access import clinician_required, found
 from .detail import view_model
 from .queue import Cursor, Filters, Row, counts, page
-from .workflow import STATUS_LABELS, allowed_next
+from .workflow import STATUS_LABELS, allowed_next, may_contact, needs_reason_to_close
 
 
 def _me() -> Clinician:
@@ -73,6 +75,7 @@ def _forms(submission: Submission, **bound: Any) -> dict[str, Any]:
             data={"clinician_id": str(submission.assigned_to_id or "none")},
         ),
         "note_form": bound.get("note_form") or NoteForm(formdata=None),
+        "attempt_form": bound.get("attempt_form") or ContactAttemptForm(formdata=None),
     }
 
 
@@ -82,6 +85,10 @@ def _render(submission: Submission, status: int = 200, **bound: Any) -> Response
         s=view_model(submission),
         bands=PHQ9_BAND_LABELS,
         has_errors=status == 422,
+        error_form=next(iter(bound.values()), None),
+        me_id=_me().id,
+        closing_needs_reason=needs_reason_to_close(submission, Status.CLOSED)
+        and Status.CLOSED in allowed_next(submission.status),
         **_forms(submission, **bound),
     )
     return make_response(html, status)
@@ -103,6 +110,22 @@ def submission(reference: str) -> Response:
     return _render(submission)
 
 
+@bp.get("/submissions/<reference>/print")
+@clinician_required
+def print_view(reference: str) -> str:
+    """The submission on paper: clinic, print time, a confidentiality line, no controls."""
+    submission = found(submissions.by_reference(reference))
+    audit.record("printed", actor=_me(), submission=submission)
+    db.session.commit()
+    return render_template(
+        "clinician/print.html",
+        s=view_model(submission),
+        bands=PHQ9_BAND_LABELS,
+        printed_at=clock.now(),
+        printed_by=_me().email,
+    )
+
+
 @bp.post("/submissions/<reference>/status")
 @clinician_required
 def change_status(reference: str) -> Response:
@@ -110,16 +133,71 @@ def change_status(reference: str) -> Response:
     form = StatusForm(allowed_next(submission.status), STATUS_LABELS)
     if not form.validate():
         return _render(submission, 422, status_form=form)
+    reason = (form.reason.data or "").strip()
+    now = clock.now()
+    if needs_reason_to_close(submission, form.status.data) and not reason:
+        form.reason.errors = [
+            "Record a contact attempt first, or give the reason for closing this urgent "
+            "submission without one"
+        ]
+        return _render(submission, 422, status_form=form)
+    if needs_reason_to_close(submission, form.status.data):
+        _note(submission, f"Closed without a contact attempt: {reason}", now)
+    _set_status(submission, form.status.data, now)
+    db.session.commit()
+    return _back(submission, f"Status changed to {STATUS_LABELS[submission.status]}")
+
+
+def _set_status(submission: Submission, status: str, now: datetime) -> None:
     before = submission.status
-    submission.set_status(form.status.data, clock.now())
+    submission.set_status(status, now)
     audit.record(
         "status-changed",
         actor=_me(),
         submission=submission,
         detail=f"{STATUS_LABELS[before]} → {STATUS_LABELS[submission.status]}",
     )
+
+
+def _note(submission: Submission, body: str, now: datetime) -> Note:
+    note = Note(submission=submission, author=_me(), body=body, created_at=now)
+    db.session.add(note)
+    db.session.flush()
+    audit.record("noted", actor=_me(), submission=submission, detail=f"note {note.id}")
+    return note
+
+
+@bp.post("/submissions/<reference>/contact-attempts")
+@clinician_required
+def contact_attempt(reference: str) -> Response:
+    """Log a call, email or text, answered or not. Acting on a new submission moves it
+    to "in review"; reaching the person offers to mark it "contacted"."""
+    submission = found(submissions.by_reference(reference))
+    if not may_contact(submission):
+        abort(409)
+    form = ContactAttemptForm()
+    if not form.validate():
+        return _render(submission, 422, attempt_form=form)
+    now = clock.now()
+    attempt = ContactAttempt(
+        submission=submission,
+        author=_me(),
+        method=form.method.data,
+        result=form.result.data,
+        note=(form.note.data or "").strip() or None,
+        created_at=now,
+    )
+    db.session.add(attempt)
+    audit.record(
+        "contact-attempt",
+        actor=_me(),
+        submission=submission,
+        detail=f"{form.method.data}, {form.result.data}",
+    )
+    if submission.status == Status.NEW:
+        _set_status(submission, Status.IN_REVIEW, now)
     db.session.commit()
-    return _back(submission, f"Status changed to {STATUS_LABELS[submission.status]}")
+    return _back(submission, "Contact attempt recorded")
 
 
 @bp.post("/submissions/<reference>/assign")
@@ -150,10 +228,7 @@ def add_note(reference: str) -> Response:
     form = NoteForm()
     if not form.validate():
         return _render(submission, 422, note_form=form)
-    note = Note(submission=submission, author=_me(), body=form.body.data, created_at=clock.now())
-    db.session.add(note)
-    db.session.flush()
-    audit.record("noted", actor=_me(), submission=submission, detail=f"note {note.id}")
+    _note(submission, form.body.data, clock.now())
     db.session.commit()
     return _back(submission, "Note added")
 

@@ -4,7 +4,8 @@ submission the patient withdrew can only be closed."""
 
 from __future__ import annotations
 
-from ..vocabulary import Status
+from ..models import Submission
+from ..vocabulary import ContactResult, Status
 
 STATUS_LABELS: dict[str, str] = {
     Status.NEW: "New",
@@ -27,3 +28,31 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 def allowed_next(status: str) -> tuple[str, ...]:
     return TRANSITIONS.get(status, ())
+
+
+def may_contact(submission: Submission) -> bool:
+    """Only a person who asked to be contacted is offered a call (and never after they
+    withdrew: their details are gone)."""
+    return (
+        submission.status != Status.WITHDRAWN and submission.answers.get("wants_contact") == "yes"
+    )
+
+
+def needs_reason_to_close(submission: Submission, status: str) -> bool:
+    """An urgent submission is closed only after a contact attempt, or with a reason."""
+    return (
+        status == Status.CLOSED
+        and submission.urgent
+        and submission.status != Status.WITHDRAWN
+        and not submission.contact_attempts
+    )
+
+
+def offers_contacted(submission: Submission) -> bool:
+    """After the person was reached, offer to mark the submission "contacted"."""
+    attempts = submission.contact_attempts
+    return (
+        bool(attempts)
+        and attempts[-1].result == ContactResult.REACHED
+        and Status.CONTACTED in allowed_next(submission.status)
+    )

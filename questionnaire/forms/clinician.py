@@ -7,11 +7,21 @@ from typing import Any
 from wtforms.validators import StopValidation
 
 from ..auth import passwords
-from ..vocabulary import Role
-from .fields import Option, PasswordField, QuestionForm, SelectField, TextAreaField, TextField
+from ..vocabulary import ContactMethod, ContactResult, Role
+from .fields import (
+    Option,
+    PasswordField,
+    QuestionForm,
+    RadioGroupField,
+    SelectField,
+    TextAreaField,
+    TextField,
+)
 from .validators import EmailAddress, Required, Select, Text
 
 NOTE_MAX = 5000
+ATTEMPT_NOTE_MAX = 2000
+REASON_MAX = 1000
 
 
 class SignInForm(QuestionForm):
@@ -60,10 +70,49 @@ class CodeForm(QuestionForm):
 
 class StatusForm(QuestionForm):
     status = SelectField("New status", [], [Select("Select a new status")])
+    reason = TextAreaField(
+        "Reason for closing without a contact attempt",
+        [
+            Text(
+                REASON_MAX,
+                too_long=f"Reason must be {REASON_MAX} characters or fewer",
+                control="Reason must not contain hidden control characters",
+            )
+        ],
+        hint="Only needed to close an urgent submission when no contact attempt is recorded.",
+    )
 
     def __init__(self, allowed: tuple[str, ...], labels: dict[str, str], **kw: Any):
         super().__init__(**kw)
         self.status.options = tuple(Option(s, labels[s]) for s in allowed)
+
+
+CONTACT_METHODS = (
+    Option(ContactMethod.PHONE, "Phone call"),
+    Option(ContactMethod.EMAIL, "Email"),
+    Option(ContactMethod.TEXT, "Text message"),
+)
+CONTACT_RESULTS = (
+    Option(ContactResult.REACHED, "Reached the person"),
+    Option(ContactResult.NO_ANSWER, "No answer"),
+    Option(ContactResult.LEFT_MESSAGE, "Left a message"),
+    Option(ContactResult.WRONG_NUMBER, "Wrong number or address"),
+)
+
+
+class ContactAttemptForm(QuestionForm):
+    method = RadioGroupField("How", CONTACT_METHODS, [Select("Select how you tried to reach them")])
+    result = RadioGroupField("Result", CONTACT_RESULTS, [Select("Select what happened")])
+    note = TextAreaField(
+        "Note (optional)",
+        [
+            Text(
+                ATTEMPT_NOTE_MAX,
+                too_long=f"Note must be {ATTEMPT_NOTE_MAX} characters or fewer",
+                control="Note must not contain hidden control characters",
+            )
+        ],
+    )
 
 
 class AssignForm(QuestionForm):

@@ -1,0 +1,215 @@
+"""The submission page for triage: the contact panel, assign to me, contact attempts,
+the rules for closing an urgent case, and the print view."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from questionnaire.extensions import db
+from questionnaire.models import ContactAttempt, Note, Submission
+
+from .html import definitions, error_summary, soup, words
+from .staff import audit_rows, make_submission
+
+CONTACT = {
+    "wants_contact": "yes",
+    "contact_name": "Sam Lee",
+    "contact_phone": "+1 (555) 010-0199",
+    "contact_email": "sam@example.com",
+    "contact_time": "morning",
+}
+
+
+def page_of(staff, reference):
+    return soup(staff.client.get(f"/clinician/submissions/{reference}"))
+
+
+def stored(app, reference) -> Submission:
+    with app.app_context():
+        submission = db.session.scalar(select(Submission).where(Submission.reference == reference))
+        submission.notes  # noqa: B018 (loaded while the session is open)
+        submission.contact_attempts  # noqa: B018
+        db.session.expunge_all()
+        return submission
+
+
+def attempt(staff, reference, method="phone", result="no-answer", note=""):
+    return staff.post(
+        f"/clinician/submissions/{reference}/contact-attempts",
+        {"method": method, "result": result, "note": note},
+    )
+
+
+def test_the_contact_panel_comes_first_with_links_that_dial_and_write(app, signed_in):
+    reference = make_submission(app, **CONTACT)
+    page = page_of(signed_in, reference)
+    panel = page.select_one("[data-contact-panel]")
+    # before the facts, the flags and the answers
+    assert panel.find_previous("dl", class_="facts") is None
+    assert definitions(panel) == {
+        "Name": "Sam Lee",
+        "Phone": "+1 (555) 010-0199",
+        "Email": "sam@example.com",
+        "Best time": "Morning",
+    }
+    assert panel.select_one('a[href^="tel:"]')["href"] == "tel:+15550100199"
+    assert panel.select_one('a[href^="mailto:"]')["href"] == "mailto:sam@example.com"
+    assert page.select_one('form[data-action="contact-attempt"]') is not None
+
+
+def test_no_contact_prompt_when_the_person_declined(app, signed_in):
+    reference = make_submission(app, wants_contact="no")
+    page = page_of(signed_in, reference)
+    panel = page.select_one("[data-contact-panel]")
+    assert words(panel.p) == "This person chose not to be contacted."
+    assert panel.find_all("a") == []
+    assert page.select('form[data-action="contact-attempt"]') == []
+    assert attempt(signed_in, reference).status_code == 409
+
+
+def test_assign_to_me(app, signed_in, account):
+    reference = make_submission(app)
+    form = page_of(signed_in, reference).select_one('form[data-action="assign-me"]')
+    assert words(form.button) == "Assign to me"
+    response = signed_in.post(
+        form["action"], {"clinician_id": form.select_one('input[name="clinician_id"]')["value"]}
+    )
+    assert response.status_code == 303
+    assert stored(app, reference).assigned_to_id == account["id"]
+    page = page_of(signed_in, reference)
+    assert definitions(page.select_one("dl.facts"))["Assigned to"] == account["email"]
+    assert page.select('form[data-action="assign-me"]') == []  # already mine
+
+
+def test_a_contact_attempt_is_stored_shown_and_audited(app, signed_in, account):
+    reference = make_submission(app, **CONTACT)
+    response = attempt(signed_in, reference, "phone", "no-answer", "Rang twice, no voicemail")
+    assert response.status_code == 303
+    submission = stored(app, reference)
+    [row] = submission.contact_attempts
+    assert (row.method, row.result, row.note, row.author_id) == (
+        "phone",
+        "no-answer",
+        "Rang twice, no voicemail",
+        account["id"],
+    )
+    # acting on a new submission puts it in review
+    assert submission.status == "in-review"
+    timeline = [
+        (
+            words(li.strong),
+            words(li.select_one(".note-body")) if li.select_one(".note-body") else None,
+        )
+        for li in page_of(signed_in, reference).select(".timeline li")
+    ]
+    assert timeline == [
+        ("Status changed", "New → In review"),
+        ("Contact attempt: Phone call, no answer", "Rang twice, no voicemail"),
+    ]
+    actions = [(e.action, e.detail) for e in audit_rows(app) if e.reference == reference]
+    assert ("contact-attempt", "phone, no-answer") in actions
+    assert ("status-changed", "New → In review") in actions
+    # the note's words are not in the audit log
+    assert all("voicemail" not in (e.detail or "") for e in audit_rows(app))
+
+
+def test_a_contact_attempt_needs_a_method_and_a_result(app, signed_in):
+    reference = make_submission(app, **CONTACT)
+    response = attempt(signed_in, reference, method="", result="")
+    assert response.status_code == 422
+    assert error_summary(soup(response)) == [
+        ("#method", "Select how you tried to reach them"),
+        ("#result", "Select what happened"),
+    ]
+    too_long = attempt(signed_in, reference, note="x" * 2001)
+    assert error_summary(soup(too_long)) == [("#note", "Note must be 2000 characters or fewer")]
+    assert stored(app, reference).contact_attempts == []
+
+
+def test_reaching_the_person_offers_to_mark_them_contacted(app, signed_in):
+    reference = make_submission(app, **CONTACT)
+    attempt(signed_in, reference, "phone", "no-answer")
+    assert page_of(signed_in, reference).select("[data-offer-contacted]") == []
+    attempt(signed_in, reference, "phone", "reached")
+    offer = page_of(signed_in, reference).select_one("form[data-offer-contacted]")
+    assert words(offer.button) == "Mark as contacted"
+    signed_in.post(offer["action"], {"status": "contacted"})
+    assert stored(app, reference).status == "contacted"
+    assert page_of(signed_in, reference).select("[data-offer-contacted]") == []
+
+
+def test_an_urgent_case_closes_only_after_an_attempt_or_with_a_reason(app, signed_in):
+    reference = make_submission(app, phq9_9="2", status="in-review", **CONTACT)
+    url = f"/clinician/submissions/{reference}/status"
+    refused = signed_in.post(url, {"status": "closed"})
+    assert refused.status_code == 422
+    assert error_summary(soup(refused)) == [
+        (
+            "#reason",
+            "Record a contact attempt first, or give the reason for closing this urgent "
+            "submission without one",
+        )
+    ]
+    assert stored(app, reference).status == "in-review"
+    closed = signed_in.post(url, {"status": "closed", "reason": "Admitted to hospital"})
+    assert closed.status_code == 303
+    submission = stored(app, reference)
+    assert submission.status == "closed"
+    assert [n.body for n in submission.notes] == [
+        "Closed without a contact attempt: Admitted to hospital"
+    ]
+    # still marked urgent once closed
+    page = page_of(signed_in, reference)
+    assert page.select_one(".submission-head").has_attr("data-urgent")
+
+
+def test_an_urgent_case_with_an_attempt_closes_without_a_reason(app, signed_in):
+    reference = make_submission(app, phq9_9="1", **CONTACT)
+    attempt(signed_in, reference, "phone", "left-message")
+    page = page_of(signed_in, reference)
+    assert page.select("#reason") == []  # the reason is asked only when it is needed
+    response = signed_in.post(f"/clinician/submissions/{reference}/status", {"status": "closed"})
+    assert response.status_code == 303
+    assert stored(app, reference).status == "closed"
+
+
+def test_other_cases_close_without_an_attempt(app, signed_in):
+    reference = make_submission(app, status="in-review")
+    response = signed_in.post(f"/clinician/submissions/{reference}/status", {"status": "closed"})
+    assert response.status_code == 303
+
+
+def test_statuses_follow_the_spec(app, signed_in):
+    reference = make_submission(app, status="in-review", **CONTACT)
+    options = [
+        o["value"] for o in page_of(signed_in, reference).select('select[name="status"] option')
+    ]
+    assert options == ["contacted", "unable-to-contact", "closed"]
+    signed_in.post(f"/clinician/submissions/{reference}/status", {"status": "unable-to-contact"})
+    options = [
+        o["value"] for o in page_of(signed_in, reference).select('select[name="status"] option')
+    ]
+    assert options == ["contacted", "closed"]
+
+
+def test_the_print_view(app, signed_in, account):
+    reference = make_submission(app, phq9_9="1", **CONTACT)
+    signed_in.post(f"/clinician/submissions/{reference}/notes", {"body": "Called the GP"})
+    page = soup(signed_in.client.get(f"/clinician/submissions/{reference}/print"))
+    heading = [words(p) for p in page.select("[data-print-heading] p")]
+    assert heading[0] == "The clinic: screening for ketamine therapy"
+    assert heading[1] == "Confidential: contains health information"
+    assert heading[2].startswith("Printed ") and heading[2].endswith(f"by {account['email']}")
+    assert page.main.find_all(["form", "button", "select", "textarea", "input"]) == []
+    assert page.select(".staff-nav") == []
+    assert words(page.h1) == f"{reference} Urgent"
+    assert "Called the GP" in words(page.select_one(".timeline"))
+    assert [e.action for e in audit_rows(app)][-1] == "printed"
+
+
+def test_a_note_written_on_an_attempt_is_kept_apart_from_clinician_notes(app, signed_in):
+    reference = make_submission(app, **CONTACT)
+    attempt(signed_in, reference, note="Asked to call back after 5")
+    with app.app_context():
+        assert db.session.scalar(select(Note.id)) is None
+        assert db.session.scalar(select(ContactAttempt.note)) == "Asked to call back after 5"
