@@ -29,7 +29,6 @@ ACTIONS: dict[str, str] = {
     "purged": "Removed after the retention period",
     "alert-retried": "Sent a failed alert again",
     "contact-attempt": "Recorded a contact attempt",
-    "withdrawn-by-patient": "Withdrawn by the patient (a tombstone kept)",
 }
 
 

@@ -30,6 +30,7 @@ from .models import (
 )
 from .references import new_reference, normalise_reference
 from .rules import RULES_VERSION, Assessment, Level, assess
+from .vocabulary import Status
 
 
 def result_token(secret_key: str, draft_key: str) -> str:
@@ -129,6 +130,41 @@ def _build(
     )
     db.session.add(submission)
     return submission
+
+
+def withdraw(submission: Submission, now: datetime) -> bool:
+    """The patient deletes their answers (clinician.md, Withdrawn). The answers and
+    contact details go. If no clinician has acted on the submission (still new, no note,
+    no contact attempt, nobody assigned) it goes whole and False is returned; otherwise a
+    tombstone stays for the clinicians (reference, outcome, dates, their own notes and
+    contact attempts, status "withdrawn") and True is returned. Its result and delete
+    links stop working at once: the patient never sees the tombstone."""
+    acted = (
+        submission.status != Status.NEW
+        or submission.assigned_to_id is not None
+        or bool(submission.notes)
+        or bool(submission.contact_attempts)
+    )
+    if not acted:
+        db.session.delete(submission)
+        return False
+    submission.answers = {}
+    submission.assessment = Assessment(
+        outcome=submission.outcome,
+        flags=(),
+        sections=(),
+        phq9_total=None,
+        phq9_band=None,
+        rules_version=submission.rules_version,
+    ).to_dict()
+    submission.flags.clear()
+    submission.phq9_total = submission.phq9_band = None
+    submission.contraindication_count = submission.precaution_count = 0
+    submission.result_token_hash = hash_token(tokens.new())
+    submission.draft_key_hash = hash_token(tokens.new())
+    submission.withdrawn_at = now
+    submission.set_status(Status.WITHDRAWN, now)
+    return True
 
 
 def by_token(token: str) -> Submission | None:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from questionnaire.extensions import db
 from questionnaire.models import ContactAttempt, Note, Submission
 
+from .helpers import Patient
 from .html import definitions, error_summary, soup, words
 from .staff import audit_rows, make_submission
 
@@ -213,3 +214,76 @@ def test_a_note_written_on_an_attempt_is_kept_apart_from_clinician_notes(app, si
     with app.app_context():
         assert db.session.scalar(select(Note.id)) is None
         assert db.session.scalar(select(ContactAttempt.note)) == "Asked to call back after 5"
+
+
+# --- withdrawn ----------------------------------------------------------------------
+
+
+def patient_deletes(client, changes: dict) -> tuple[str, str]:
+    """A patient completes a screening and keeps its result link: (reference, link)."""
+    patient = Patient(client)
+    result = soup(patient.complete(changes))
+    link = result.select_one('a[href$="/delete"]')["href"].removesuffix("/delete")
+    return words(result.select_one(".reference-code")), link
+
+
+def delete(client, link: str) -> None:
+    response = Patient(client).post(link + "/delete")
+    assert response.location == "/screening/deleted"
+
+
+def test_a_withdrawal_nobody_acted_on_leaves_only_the_audit_row(app, client, signed_in):
+    reference, link = patient_deletes(client, {"contact": CONTACT})
+    delete(client, link)
+    with app.app_context():
+        assert db.session.scalar(select(Submission.id)) is None
+    assert signed_in.client.get(f"/clinician/submissions/{reference}").status_code == 404
+    assert [(e.action, e.reference) for e in audit_rows(app)][-1] == (
+        "deleted-by-patient",
+        reference,
+    )
+
+
+def test_a_withdrawal_after_a_clinician_acted_leaves_a_tombstone(app, client, signed_in, clock):
+    reference, link = patient_deletes(
+        client, {"phq9": {"phq9_9": "1"}, "contact": {**CONTACT, "wants_contact": "yes"}}
+    )
+    attempt(signed_in, reference, "phone", "no-answer", "Voicemail full")
+    signed_in.post(f"/clinician/submissions/{reference}/notes", {"body": "Try again at 4"})
+    clock.advance(minutes=5)
+    delete(client, link)
+
+    submission = stored(app, reference)
+    assert submission.status == "withdrawn"
+    assert submission.withdrawn_at is not None
+    assert submission.answers == {}
+    assert submission.outcome == "urgent-support"
+    assert (submission.phq9_total, submission.contraindication_count) == (None, 0)
+    assert submission.assessment["flags"] == [] and submission.assessment["sections"] == []
+    assert [n.body for n in submission.notes] == ["Try again at 4"]
+    assert [a.note for a in submission.contact_attempts] == ["Voicemail full"]
+
+    page = page_of(signed_in, reference)
+    assert words(page.select_one("[data-withdrawn] strong")).startswith(
+        "The patient withdrew this screening on "
+    )
+    assert page.select_one(".submission-head").has_attr("data-urgent")  # urgent stays urgent
+    assert page.select("[data-contact-panel]") == []
+    assert page.select('form[data-action="contact-attempt"]') == []
+    text_ = words(page.main)
+    for gone in ("Sam Lee", "555", "sam@example.com", "PHQ-9"):
+        assert gone not in text_, gone
+    options = [o["value"] for o in page.select('select[name="status"] option')]
+    assert options == ["closed"]
+    timeline = [words(li.strong) for li in page.select(".timeline li")]
+    assert timeline[-1] == "The patient withdrew their answers"
+    queue = soup(signed_in.client.get("/clinician/?status=withdrawn"))
+    row = queue.select_one(f'tr[data-reference="{reference}"]')
+    assert words(row.select_one("[data-status]")) == "Withdrawn by the patient"
+    # the patient never sees it: the result and delete links are gone
+    assert client.get(link).status_code == 404
+    assert client.get(link + "/delete").status_code == 404
+    # it can be closed, without a contact attempt or a reason
+    closed = signed_in.post(f"/clinician/submissions/{reference}/status", {"status": "closed"})
+    assert closed.status_code == 303
+    assert stored(app, reference).status == "closed"

@@ -22,7 +22,12 @@ _PHQ9_LABELS = {a.value: a.label for a in phq9.ANSWERS}
 METHOD_LABELS = {o.value: o.label for o in CONTACT_METHODS}
 RESULT_LABELS = {o.value: o.label for o in CONTACT_RESULTS}
 
-TIMELINE_ACTIONS = ("status-changed", "assigned")
+#: Audit rows shown in a submission's timeline, and what the timeline calls them.
+TIMELINE_ACTIONS = {
+    "status-changed": "Status changed",
+    "assigned": "Assigned",
+    "deleted-by-patient": "The patient withdrew their answers",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,16 +67,16 @@ def timeline(submission: Submission) -> list[TimelineEntry]:
         select(AuditEvent)
         .where(
             AuditEvent.submission_id == submission.id,
-            AuditEvent.action.in_(TIMELINE_ACTIONS),
+            AuditEvent.action.in_(tuple(TIMELINE_ACTIONS)),
         )
         .order_by(AuditEvent.at, AuditEvent.id)
     )
     entries = [
         TimelineEntry(
             e.at,
-            e.actor_email or "system",
-            "Status changed" if e.action == "status-changed" else "Assigned",
-            e.detail,
+            e.actor_email or ("the patient" if e.action == "deleted-by-patient" else "system"),
+            TIMELINE_ACTIONS[e.action],
+            e.detail or None,
         )
         for e in events
     ]

@@ -413,8 +413,10 @@ def delete_answers(token: str) -> Response:
     reference = submission.reference
     # The deleted page still puts crisis support first; nothing else is kept.
     session[CRISIS_AFTER_DELETE] = crisis
-    db.session.delete(submission)
-    audit.record("deleted-by-patient", reference=reference)
+    if submissions.withdraw(submission, clock.now()):
+        audit.record("deleted-by-patient", submission=submission)
+    else:
+        audit.record("deleted-by-patient", reference=reference)
     db.session.commit()
     response = redirect(url_for(".deleted"), code=303)
     _forget(response)
