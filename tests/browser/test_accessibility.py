@@ -93,7 +93,14 @@ def test_enrolment_page(page, server):
 
 
 def test_queue_submission_and_audit_pages(page, server):
-    reference = make_submission(server.app, phq9_9="2")
+    reference = make_submission(
+        server.app,
+        phq9_9="2",
+        wants_contact="yes",
+        contact_name="Sam Lee",
+        contact_phone="+1 555 010 0199",
+        contact_email="sam@example.com",
+    )
     make_submission(server.app, vascular=["aneurysm"])
     admin = new_clinician(server.app, admin=True)
     sign_in(page, server.url, admin)
@@ -103,6 +110,19 @@ def test_queue_submission_and_audit_pages(page, server):
     assert violations(page) == [], "submission"
     page.click("text=Add note")  # empty note: the page with its error
     assert violations(page) == [], "submission with an error"
+    page.click("text=Record the attempt")  # nothing chosen: the attempt form's errors
+    assert violations(page) == [], "contact attempt with errors"
+    page.check("#result")  # "reached": the page offers to mark the person contacted
+    page.check("#method")
+    page.click("text=Record the attempt")
+    page.wait_for_selector("[data-offer-contacted]")
+    assert violations(page) == [], "after reaching the person"
+    page.goto(f"{server.url}/clinician/submissions/{reference}/print")
+    assert violations(page) == [], "print view"
+    page.goto(server.url + "/clinician/alerts")
+    assert violations(page) == [], "alerts"
+    page.goto(server.url + "/clinician/?q=Sam+Lee")
+    assert violations(page) == [], "search"
     page.goto(server.url + "/clinician/audit")
     assert violations(page) == [], "audit log"
     page.goto(server.url + "/clinician/accounts")

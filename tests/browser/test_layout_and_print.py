@@ -92,8 +92,10 @@ def test_clinician_pages_fit_320_pixels(narrow, server):
     for path in (
         "/clinician/",
         f"/clinician/submissions/{reference}",
+        f"/clinician/submissions/{reference}/print",
         "/clinician/audit",
         "/clinician/accounts",
+        "/clinician/alerts",
     ):
         narrow.goto(server.url + path)
         fits(narrow)
@@ -130,6 +132,30 @@ def test_worked_example_1_prints_as_a_summary_of_at_most_two_pages(page, server,
         "delete your answers",
     ):
         assert left_out not in words
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_a_submission_prints_on_at_most_two_pages_marked_confidential(page, server, paper):
+    reference = make_submission(
+        server.app,
+        phq9_9="1",
+        medications=["antidepressant", "other"],
+        medications_other="Lithium 400 mg",
+        wants_contact="yes",
+        contact_name="Sam Lee",
+        contact_phone="+1 555 010 0199",
+        notes="I can come in on Tuesdays.",
+    )
+    sign_in(page, server.url, new_clinician(server.app, admin=False))
+    page.goto(f"{server.url}/clinician/submissions/{reference}/print")
+    count, words = printed_words(page.pdf(format=paper))
+    assert count <= 2, f"{count} pages on {paper}"
+    assert words.startswith("The clinic: screening for ketamine therapy")
+    assert "Confidential: contains health information" in words
+    assert "Printed " in words and reference in words
+    assert "Blood vessel problems" in words and "Lithium 400 mg" in words
+    for control in ("Change status", "Add note", "Sign out", "Back to the submission"):
+        assert control not in words
 
 
 def test_the_printed_summary_keeps_the_reasons(page, server):
