@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import html
 from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pyotp
+import pytest
 from sqlalchemy import select
 
 from questionnaire.extensions import db
@@ -13,7 +15,7 @@ from questionnaire.models import Clinician, ClinicianSession
 
 from .helpers import text
 from .html import error_summary, soup, words
-from .staff import Staff, audit_rows, make_clinician
+from .staff import Staff, audit_rows, make_clinician, make_submission
 
 GENERIC = "Enter a correct email address and password"
 
@@ -128,7 +130,7 @@ def test_wrong_codes_count_towards_the_lockout(app, staff, account, clock):
         assert staff.enter_code("123456").status_code == 422
     locked = staff.enter_code("123456")
     assert (locked.status_code, locked.location) == (303, "/clinician/sign-in")
-    assert staff.client.get("/clinician/").location == "/clinician/sign-in"
+    assert staff.client.get("/clinician/").location == "/clinician/sign-in?next=/clinician/"
     assert staff.sign_in(account["email"], account["password"]).status_code == 422
 
 
@@ -138,7 +140,7 @@ def test_idle_timeout(signed_in, clock):
     clock.advance(minutes=14)  # active 14 minutes ago: still in
     assert signed_in.client.get("/clinician/").status_code == 200
     clock.advance(minutes=16)
-    assert signed_in.client.get("/clinician/").location == "/clinician/sign-in"
+    assert signed_in.client.get("/clinician/").location == "/clinician/sign-in?next=/clinician/"
 
 
 def test_absolute_timeout(signed_in, clock):
@@ -146,7 +148,7 @@ def test_absolute_timeout(signed_in, clock):
     while signed_in.client.get("/clinician/").status_code == 200:
         clock.advance(minutes=10)  # active all along, so never idle
         assert clock.now() - start < timedelta(hours=9)
-    assert signed_in.client.get("/clinician/").location == "/clinician/sign-in"
+    assert signed_in.client.get("/clinician/").location == "/clinician/sign-in?next=/clinician/"
     assert timedelta(hours=7, minutes=50) < clock.now() - start <= timedelta(hours=8, minutes=10)
 
 
@@ -157,7 +159,7 @@ def test_sign_out_ends_the_session_so_a_copied_cookie_stops_working(app, signed_
     assert copy.get("/clinician/").status_code == 200
     out = signed_in.post("/clinician/sign-out")
     assert (out.status_code, out.location) == (303, "/clinician/sign-in?signed_out=1")
-    assert copy.get("/clinician/").location == "/clinician/sign-in"
+    assert copy.get("/clinician/").location == "/clinician/sign-in?next=/clinician/"
     with app.app_context():
         assert db.session.scalar(select(ClinicianSession.ended_at)) is not None
     assert audit_rows(app)[-1].action == "signed-out"
@@ -180,7 +182,7 @@ def test_disabled_account_cannot_sign_in_and_is_signed_out(app, signed_in, accou
         clinician = db.session.get(Clinician, account["id"])
         clinician.active = False
         db.session.commit()
-    assert signed_in.client.get("/clinician/").location == "/clinician/sign-in"
+    assert signed_in.client.get("/clinician/").location == "/clinician/sign-in?next=/clinician/"
     assert signed_in.sign_in(account["email"], account["password"]).status_code == 422
 
 
@@ -196,3 +198,60 @@ def test_sign_in_is_rate_limited_per_address(app, staff, account):
         staff.sign_in("x@clinic.example", "wrong password again!").status_code for _ in range(4)
     ]
     assert statuses == [422, 422, 422, 429]
+
+
+def test_after_an_idle_sign_out_signing_in_returns_to_the_same_page(app, staff, account, clock):
+    reference = make_submission(app)
+    staff.full_sign_in(account)
+    path = f"/clinician/submissions/{reference}?tab=answers"
+    assert staff.client.get(path).status_code == 200
+    clock.advance(minutes=app.config["CLINICIAN_IDLE_MINUTES"] + 1)
+    bounced = staff.client.get(path)
+    assert urlsplit(bounced.location).path == "/clinician/sign-in"
+    assert parse_qs(urlsplit(bounced.location).query) == {"next": [path]}
+    page = soup(staff.client.get(bounced.location))
+    assert page.select_one('input[name="next"]')["value"] == path
+    response = staff.client.post(
+        "/clinician/sign-in",
+        data={
+            "csrf_token": page.select_one('input[name="csrf_token"]')["value"],
+            "email": account["email"],
+            "password": account["password"],
+            "next": path,
+        },
+    )
+    assert response.location == "/clinician/code"
+    staff.token = ""  # a new session: the code page gives the next token
+    done = staff.enter_code(staff.current_code(account["secret"]))
+    assert (done.status_code, done.location) == (303, path)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example/clinician/",
+        "//evil.example/clinician/",
+        "/\\evil.example",
+        "/clinician//evil.example",
+        "javascript:alert(1)",
+        "/screening/start",
+        "/clinician/sign-out",
+        "/clinician/\x00",
+    ],
+)
+def test_signing_in_never_leaves_the_clinician_area(staff, account, target):
+    page = soup(staff.client.get("/clinician/sign-in", query_string={"next": target}))
+    assert page.select('input[name="next"]') == []
+    response = staff.client.post(
+        "/clinician/sign-in",
+        data={
+            "csrf_token": page.select_one('input[name="csrf_token"]')["value"],
+            "email": account["email"],
+            "password": account["password"],
+            "next": target,
+        },
+    )
+    assert response.location == "/clinician/code"
+    staff.token = ""  # a new session: the code page gives the next token
+    done = staff.enter_code(staff.current_code(account["secret"]))
+    assert done.location == "/clinician/"

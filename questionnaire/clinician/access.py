@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
-from flask import Response, abort, redirect, url_for
+from flask import Response, abort, redirect, request, url_for
 from flask_login import current_user
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -23,9 +24,28 @@ def public(view: F) -> F:
     return _mark(view, "public")
 
 
+#: Where signing in may lead back to: a page of the clinician area, never elsewhere.
+_NO_RETURN = ("/clinician/sign-in", "/clinician/code", "/clinician/sign-out")
+
+
+def safe_return(target: str | None) -> str | None:
+    """``target`` if it is a relative path to a page of the clinician area (so that a
+    crafted link can never send a clinician off the site after signing in), else None."""
+    if not target or len(target) > 500 or not target.isprintable() or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/clinician/"):
+        return None
+    if parts.path.startswith(_NO_RETURN) or "//" in parts.path:
+        return None
+    return target
+
+
 def _refusal(*, needs_code: bool, needs_admin: bool) -> Response | None:
     if not current_user.is_authenticated:
-        return redirect(url_for("clinician.sign_in"))
+        # Signed out (the idle timeout, say): come back to this page after signing in.
+        here = request.full_path.rstrip("?") if request.method == "GET" else None
+        return redirect(url_for("clinician.sign_in", next=safe_return(here)))
     if needs_code and not current_user.second_factor_done:
         return redirect(url_for("clinician.code"))
     if needs_admin and not current_user.is_admin:

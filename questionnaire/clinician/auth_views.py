@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import cast
 
-from flask import Response, current_app, make_response, redirect, render_template, session, url_for
+from flask import (
+    Response,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -15,9 +24,11 @@ from ..extensions import db, limiter
 from ..forms.clinician import CodeForm, SignInForm
 from ..models import Clinician
 from . import bp
-from .access import password_done, public
+from .access import password_done, public, safe_return
 
 WRONG_CREDENTIALS = "Enter a correct email address and password"
+#: Session key: the page to go back to once both factors are done.
+RETURN_TO = "return_to"
 WRONG_CODE = "The code is not right. Enter the current code from your authenticator app"
 
 
@@ -49,6 +60,7 @@ def sign_in() -> Response:
     if current_user.is_authenticated and current_user.second_factor_done:
         return redirect(url_for(".queue"))
     form = SignInForm()
+    back_to = safe_return(request.values.get("next"))
     if form.validate_on_submit():
         now = clock.now()
         email = form.email.data.strip().lower()
@@ -69,12 +81,15 @@ def sign_in() -> Response:
                 clinician.password_hash = passwords.hash_password(form.password.data)
             session.clear()  # a new session at sign-in
             login_user(sessions.start(clinician, now))
+            if back_to:
+                session[RETURN_TO] = back_to
             db.session.commit()
             return redirect(url_for(".code"), code=303)
         db.session.commit()
         form.email.errors = [WRONG_CREDENTIALS]
     status = 422 if form.is_submitted() else 200
-    return make_response(render_template("clinician/sign_in.html", form=form), status)
+    html = render_template("clinician/sign_in.html", form=form, back_to=back_to)
+    return make_response(html, status)
 
 
 @bp.route("/code", methods=["GET", "POST"])
@@ -107,7 +122,8 @@ def code() -> Response:
             record.second_factor_at = now
             audit.record("signed-in", actor=clinician)
             db.session.commit()
-            return redirect(url_for(".queue"), code=303)
+            back_to = safe_return(session.pop(RETURN_TO, None))
+            return redirect(back_to or url_for(".queue"), code=303)
         if _failed(clinician, "locked" if locked else "wrong code") or locked:
             sessions.end(principal, now)
             db.session.commit()
