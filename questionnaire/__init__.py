@@ -136,6 +136,13 @@ def register_template_globals(app: Flask) -> None:
             return ""
         return moment.astimezone(zone).strftime("%-d %b %Y, %H:%M %Z")
 
+    @app.template_filter("localtime_seconds")
+    def localtime_seconds(moment: datetime | None) -> str:
+        """To the second, for the audit log: 30 Nov 2026, 09:42:07 EST."""
+        if moment is None:
+            return ""
+        return moment.astimezone(zone).strftime("%-d %b %Y, %H:%M:%S %Z")
+
     @app.template_filter("longdate")
     def longdate(moment: datetime | date | None) -> str:
         """A date as people write it, e.g. 7 December 2026."""

@@ -39,13 +39,50 @@ MESSAGES: dict[int, tuple[str, str]] = {
 }
 
 
-def _page(status: int, title: str, message: str) -> Response:
+#: The same errors as the clinic's staff need to hear them.
+CLINICIAN_MESSAGES: dict[int, tuple[str, str]] = {
+    400: ("That request could not be read", "Go back, reload the page and try again."),
+    403: ("Only admins can open this page", "Ask an admin of the clinic if you need it."),
+    404: (
+        "No such page or submission",
+        "Check the reference. A submission may also have been removed after the retention "
+        "period, or by the patient before anyone acted on it (the audit log records both).",
+    ),
+    409: (
+        "That cannot be done to this submission",
+        "The person did not ask to be contacted, or withdrew their answers.",
+    ),
+    413: ("That was too much to send", "Shorten the note and try again."),
+    429: ("Too many tries", "Wait a few minutes, then try again."),
+    500: (
+        "Something went wrong on the server",
+        "Nothing you saved before this was lost. Try again; if it keeps happening, tell "
+        "whoever runs the service (the error is in its log, without patient data).",
+    ),
+    503: (
+        "The service cannot reach its database",
+        "Try again in a minute. If it keeps happening, tell whoever runs the service.",
+    ),
+}
+
+
+def _for_staff() -> bool:
+    return request.path == "/clinician" or request.path.startswith("/clinician/")
+
+
+def _page(status: int, title: str, message: str, *, worded: bool = False) -> Response:
+    """The error page (clinicians get theirs, in their own words, unless ``worded``)."""
     if request.path == "/fhir" or request.path.startswith("/fhir/"):
         # The FHIR API answers in FHIR: an OperationOutcome, never an HTML page.
         from .interop.outcomes import error_response
 
         return error_response(status, f"{title}. {message}")
-    html = render_template("errors/error.html", title=title, message=message)
+    if _for_staff():
+        if not worded:
+            title, message = CLINICIAN_MESSAGES.get(status, (title, message))
+        html = render_template("clinician/error.html", title=title, message=message)
+    else:
+        html = render_template("errors/error.html", title=title, message=message)
     response = make_response(html, status)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -54,6 +91,10 @@ def _page(status: int, title: str, message: str) -> Response:
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Response:
+        if _for_staff():
+            return _page(
+                400, "Your session timed out", "Reload the page and try again.", worded=True
+            )
         return _page(
             400,
             "Your session timed out",

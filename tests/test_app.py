@@ -9,6 +9,7 @@ from questionnaire import config, create_app
 from questionnaire.extensions import db
 
 from .helpers import text
+from .html import soup, words
 
 
 def test_healthz_answers_without_the_database(tmp_path):
@@ -140,6 +141,16 @@ def test_not_found_page_is_calm_and_keeps_the_crisis_contacts(client):
     assert "<h1>Page not found</h1>" in page
     assert 'href="tel:988"' in page
     assert "Traceback" not in page
+
+
+def test_clinician_error_pages_speak_to_clinicians_without_the_patient_footer(app, signed_in):
+    page = soup(signed_in.client.get("/clinician/submissions/KT-AAAA-AAAA"))
+    assert words(page.h1) == "No such page or submission"
+    assert page.main.select_one('a[href="/clinician/"]') is not None
+    assert page.select('a[href="tel:988"]') == [] and page.select('a[href="/privacy"]') == []
+    assert words(page.select_one("[data-staff-footer]")).startswith("The clinician area of")
+    refused = soup(signed_in.client.get("/clinician/audit"))  # not an admin
+    assert words(refused.h1) == "Only admins can open this page"
 
 
 def test_wrong_method_gets_405_with_allow(client):

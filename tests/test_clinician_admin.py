@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -14,6 +16,7 @@ from questionnaire.extensions import db
 from questionnaire.models import AuditEvent, Clinician
 
 from .helpers import text
+from .html import soup, words
 from .staff import PASSWORD, Staff, audit_rows, make_submission
 
 
@@ -45,6 +48,64 @@ def test_audit_log_filters_by_action(app, staff, admin_account):
     page = text(staff.client.get("/clinician/audit?action=signed-in"))
     assert page.count('data-action="signed-in"') == 1
     assert 'data-action="queue-viewed"' not in page
+
+
+def audit_table(response) -> list[dict[str, str]]:
+    rows = soup(response).select("table[data-audit] tbody tr")
+    heads = ["when", "who", "action", "submission", "detail", "address"]
+    return [
+        {
+            **dict(zip(heads, (words(td) for td in tr.find_all("td")), strict=True)),
+            "code": tr["data-action"],
+            "link": (tr.select_one("a") or {}).get("href", ""),
+        }
+        for tr in rows
+    ]
+
+
+def test_the_audit_log_shows_seconds_links_references_and_can_hide_queue_views(
+    app, staff, admin_account, clock
+):
+    reference = make_submission(app)
+    staff.full_sign_in(admin_account)
+    clock.moment = clock.moment.replace(second=7)
+    staff.client.get(f"/clinician/submissions/{reference}")
+    staff.client.get("/clinician/")
+    rows = audit_table(staff.client.get("/clinician/audit"))
+    viewed = next(r for r in rows if r["code"] == "viewed")
+    shown_at = clock.moment.astimezone(ZoneInfo("America/New_York"))  # clinic time
+    assert viewed["when"] == f"{shown_at:%-d %b %Y, %H:%M}:07 {shown_at:%Z}"  # to the second
+    assert (viewed["submission"], viewed["link"]) == (
+        reference,
+        f"/clinician/submissions/{reference}",
+    )
+    assert "queue-viewed" in [r["code"] for r in rows]
+    hidden = audit_table(staff.client.get("/clinician/audit?hide=queue-viewed"))
+    assert "queue-viewed" not in [r["code"] for r in hidden]
+    kept = [r["code"] for r in rows if r["code"] != "queue-viewed"]
+    assert [r["code"] for r in hidden] == ["audit-viewed", *kept]  # and the view just before
+
+
+def test_the_audit_log_filters_by_date_in_clinic_time(app, staff, admin_account):
+    with app.app_context():
+        for at, detail in (
+            (datetime(2026, 12, 1, 4, 30, tzinfo=UTC), "late on 30 Nov in New York"),
+            (datetime(2026, 12, 1, 15, 0, tzinfo=UTC), "on 1 Dec"),
+        ):
+            db.session.add(AuditEvent(at=at, action="exported", detail=detail))
+        db.session.commit()
+    staff.full_sign_in(admin_account)
+
+    def details(query: str) -> list[str]:
+        return [r["detail"] for r in audit_table(staff.client.get(f"/clinician/audit?{query}"))]
+
+    assert details("action=exported&from=2026-11-30&to=2026-11-30") == [
+        "late on 30 Nov in New York"
+    ]
+    assert details("action=exported&from=2026-12-01") == ["on 1 Dec"]
+    assert details("action=exported&to=2026-12-01") == ["on 1 Dec", "late on 30 Nov in New York"]
+    # a date that is not one is ignored, not a failure
+    assert details("action=exported&from=30/11/2026") == details("action=exported")
 
 
 def test_the_audit_table_is_append_only(app, clock):
@@ -103,7 +164,7 @@ def test_admin_disables_an_account_and_its_sessions_end(app, staff, admin_accoun
     other.full_sign_in(account)
     staff.full_sign_in(admin_account)
     staff.post(f"/clinician/accounts/{account['id']}/disable")
-    assert other.client.get("/clinician/").location == "/clinician/sign-in"
+    assert other.client.get("/clinician/").location == "/clinician/sign-in?next=/clinician/"
     assert audit_rows(app)[-1].action == "account-disabled"
 
 

@@ -6,6 +6,7 @@ import csv
 import html
 import io
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -167,7 +168,9 @@ def test_invalid_actions_store_nothing(app, signed_in):
 
 
 def csv_rows(response) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text(response))))
+    body = response.get_data()
+    assert body.startswith(b"\xef\xbb\xbf")  # a byte-order mark: spreadsheets read UTF-8
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 def test_csv_neutralises_formulas(app, signed_in):
@@ -210,6 +213,20 @@ def test_csv_holds_what_the_submission_page_shows(app, signed_in):
     assert "Left a message" in row["clinician_notes"]
     # every question of the questionnaire has its column
     assert {"understand_not_diagnosis", "contact_time", "phq9_difficulty"} <= set(row)
+
+
+def test_csv_times_are_in_clinic_time_with_their_offset(app, signed_in):
+    winter = make_submission(app, created_at=datetime(2026, 1, 15, 14, 30, 5, tzinfo=UTC))
+    summer = make_submission(app, created_at=datetime(2026, 7, 15, 14, 30, 5, tzinfo=UTC))
+    signed_in.post(f"/clinician/submissions/{winter}/notes", {"body": "Called"})
+    rows = {r["reference"]: r for r in csv_rows(signed_in.client.get("/clinician/export.csv"))}
+    assert rows[winter]["submitted_at"] == "2026-01-15T09:30:05-05:00"  # New York, EST
+    assert rows[summer]["submitted_at"] == "2026-07-15T10:30:05-04:00"  # and EDT
+    note_time = rows[winter]["clinician_notes"].split(" ", 1)[0]
+    assert datetime.fromisoformat(note_time).utcoffset() in (
+        timedelta(hours=-5),
+        timedelta(hours=-4),
+    )
 
 
 def test_csv_export_follows_the_filters_and_is_audited(app, signed_in):

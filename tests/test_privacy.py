@@ -250,10 +250,12 @@ def test_retention_days_is_a_setting(app, clock):
 # --- privacy notice -------------------------------------------------------------
 
 
-def test_privacy_notice_is_linked_from_the_start_step_and_every_footer(client):
+def test_privacy_notice_is_linked_from_the_start_step_and_every_patient_footer(client):
     page = text(client.get("/privacy"))
     assert "<h1>How we keep and delete your answers</h1>" in page
     assert "we delete them after 7 days" in page
     assert "we delete your answers 365 days later" in page
     assert 'href="/privacy"' in text(client.get("/screening/start"))
-    assert 'href="/privacy"' in text(client.get("/clinician/sign-in"))
+    assert 'href="/privacy"' in text(client.get("/screening/deleted"))
+    # the clinician area has a footer of its own (test_app: clinician error pages)
+    assert 'href="/privacy"' not in text(client.get("/clinician/sign-in"))

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import false, select, tuple_
 
@@ -19,6 +30,19 @@ from ..references import normalise_reference
 from ..vocabulary import Role
 from . import bp, page_size
 from .access import admin_required
+
+
+def _day(text: str | None) -> date | None:
+    """A date from a date field (YYYY-MM-DD); None when empty or not a date."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _start_of(day: date, zone: ZoneInfo) -> datetime:
+    """Midnight at the clinic on ``day``, in UTC."""
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
 
 
 def _audit_cursor(text: str | None) -> tuple[datetime, int] | None:
@@ -59,7 +83,16 @@ def audit_log() -> str:
     if not actor.isprintable():
         actor = ""  # control characters cannot be in an address; never send them on
     reference = (request.args.get("reference") or "").strip()[:40]
+    zone = ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
+    since, until = _day(request.args.get("from")), _day(request.args.get("to"))
+    hide = request.args.get("hide") == "queue-viewed"
     statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    if since is not None:
+        statement = statement.where(AuditEvent.at >= _start_of(since, zone))
+    if until is not None:
+        statement = statement.where(AuditEvent.at < _start_of(until + timedelta(days=1), zone))
+    if hide:
+        statement = statement.where(AuditEvent.action != "queue-viewed")
     if action in audit.ACTIONS:
         statement = statement.where(AuditEvent.action == action)
     if actor:
@@ -72,9 +105,15 @@ def audit_log() -> str:
         statement = statement.where(tuple_(AuditEvent.at, AuditEvent.id) < tuple_(*after))
     size = page_size()
     events = list(db.session.scalars(statement.limit(size + 1)))
-    filters = {
-        k: v for k, v in {"action": action, "actor": actor, "reference": reference}.items() if v
+    chosen = {
+        "action": action,
+        "actor": actor,
+        "reference": reference,
+        "from": since.isoformat() if since else None,
+        "to": until.isoformat() if until else None,
+        "hide": "queue-viewed" if hide else None,
     }
+    filters = {k: v for k, v in chosen.items() if v}
     next_url = None
     if len(events) > size:
         last = events[size - 1]

@@ -11,9 +11,11 @@ import io
 import json
 import uuid
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask import Response, request, stream_with_context
+from flask import Response, current_app, request, stream_with_context
 from flask_login import current_user
 from sqlalchemy import Select
 from sqlalchemy.orm import joinedload, selectinload
@@ -30,6 +32,7 @@ from .detail import export_dict
 from .queue import Filters, filtered, ordered
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BYTE_ORDER_MARK = "\ufeff"
 META_COLUMNS = (
     "reference",
     "submitted_at",
@@ -64,16 +67,21 @@ def _answer(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _row(submission: Submission, columns: list[str]) -> list[str]:
+def _local(moment: datetime, zone: ZoneInfo) -> str:
+    """A time as the clinic reads it, with its offset: 2026-11-30T09:42:07-05:00."""
+    return moment.astimezone(zone).isoformat(timespec="seconds")
+
+
+def _row(submission: Submission, columns: list[str], zone: ZoneInfo) -> list[str]:
     assessment = Assessment.from_dict(submission.assessment)
     notes = " | ".join(
-        f"{n.created_at:%Y-%m-%d %H:%M} UTC {n.author.email if n.author else 'former clinician'}:"
+        f"{_local(n.created_at, zone)} {n.author.email if n.author else 'former clinician'}:"
         f" {n.body}"
         for n in submission.notes
     )
     cells = [
         submission.reference,
-        submission.created_at.isoformat(),
+        _local(submission.created_at, zone),
         submission.status,
         submission.outcome,
         submission.phq9_total,
@@ -119,7 +127,7 @@ def _record_export(detail: str, submission: Submission | None = None) -> None:
 def _queue_export(kind: str) -> Select[tuple[Submission]]:
     """The queue as filtered, in queue order and fetched in batches; the export is
     audited with its filters before the first byte leaves."""
-    filters = Filters.from_args(request.args)
+    filters = Filters.from_args(request.args, me=current_user.clinician.id)
     _record_export(f"{kind}, filters: {filters.describe()}")
     return ordered(filtered(filters)).execution_options(yield_per=BATCH)
 
@@ -133,13 +141,19 @@ def export_csv() -> Response:
     )
     columns = answer_columns()
 
+    zone = ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
+
     def rows() -> Iterator[list[str]]:
         yield [*META_COLUMNS, *columns, "clinician_notes"]
         for submission in db.session.scalars(statement):
-            yield _row(submission, columns)
+            yield _row(submission, columns, zone)
+
+    def lines() -> Iterator[str]:
+        yield BYTE_ORDER_MARK  # so that spreadsheets read the file as UTF-8
+        yield from _csv_lines(rows())
 
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-    return _download(_csv_lines(rows()), "text/csv", f"submissions-{stamp}.csv")
+    return _download(lines(), "text/csv", f"submissions-{stamp}.csv")
 
 
 @bp.get("/export.fhir.json")
