@@ -118,7 +118,7 @@ class Submission(db.Model):
     # Hash of the draft key it came from: a second submit of one draft finds this row.
     draft_key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    status: Mapped[str] = mapped_column(String(16), default="new")
+    status: Mapped[str] = mapped_column(String(20), default="new")
     outcome: Mapped[str] = mapped_column(String(32))
     priority: Mapped[int] = mapped_column(Integer, default=PRIORITY_NORMAL)
     queue_rank: Mapped[int] = mapped_column(BigInteger)
@@ -147,13 +147,13 @@ class Submission(db.Model):
         back_populates="submission",
         cascade="all, delete-orphan",
         passive_deletes=True,
-        order_by="Note.created_at",
+        order_by="(Note.created_at, Note.id)",
     )
     contact_attempts: Mapped[list[ContactAttempt]] = relationship(
         back_populates="submission",
         cascade="all, delete-orphan",
         passive_deletes=True,
-        order_by="ContactAttempt.created_at",
+        order_by="(ContactAttempt.created_at, ContactAttempt.id)",
     )
     assigned_to: Mapped[Clinician | None] = relationship()
 

@@ -35,6 +35,8 @@ MILLIS = {
 def upgrade():
     with op.batch_alter_table("submissions") as batch_op:
         batch_op.drop_constraint("status_known", type_="check")
+        # "unable-to-contact" is 17 characters
+        batch_op.alter_column("status", existing_type=sa.String(16), type_=sa.String(20))
         batch_op.create_check_constraint("status_known", f"status IN {STATUSES}")
         batch_op.add_column(sa.Column("queue_rank", sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column("withdrawn_at", sa.DateTime(), nullable=True))
@@ -131,6 +133,7 @@ def downgrade():
         batch_op.drop_column("queue_rank")
         batch_op.drop_column("withdrawn_at")
         batch_op.drop_constraint("status_known", type_="check")
+        batch_op.alter_column("status", existing_type=sa.String(20), type_=sa.String(16))
         batch_op.create_check_constraint("status_known", f"status IN {OLD_STATUSES}")
     op.execute(
         "UPDATE submissions SET priority = CASE WHEN outcome = 'urgent-support' "
