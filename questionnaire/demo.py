@@ -20,9 +20,53 @@ from .extensions import db
 from .forms.screening import STEP_FORMS
 from .models import Clinician, Note, Submission, SubmissionFlag
 from .references import REFERENCE_ALPHABET
-from .submissions import assessed
+from .submissions import assessed, search_text
 
 BATCH = 5000
+FIRST_NAMES = (
+    "Sam",
+    "Alex",
+    "Jordan",
+    "Maria",
+    "Wei",
+    "Aisha",
+    "Daniel",
+    "Priya",
+    "Carlos",
+    "Emily",
+    "Kwame",
+    "Sofia",
+    "Liam",
+    "Fatima",
+    "Noah",
+    "Yuki",
+    "Olivia",
+    "Mateo",
+    "Grace",
+    "Omar",
+)
+LAST_NAMES = (
+    "Lee",
+    "Kim",
+    "Diaz",
+    "Garcia",
+    "Nguyen",
+    "Smith",
+    "Johnson",
+    "Patel",
+    "Brown",
+    "Okafor",
+    "Martinez",
+    "Chen",
+    "Williams",
+    "Rossi",
+    "Hughes",
+    "Silva",
+    "Cohen",
+    "Ali",
+    "Murphy",
+    "Tanaka",
+)
 NOTES = (
     "Called, no answer. Will try again tomorrow.",
     "Spoke with the patient. Booked an evaluation with the psychiatrist.",
@@ -121,8 +165,13 @@ def random_answers(rng: random.Random) -> dict[str, Any]:
     if "other" in answers["medications"]:
         answers["medications_other"] = "Levothyroxine 50 micrograms"
     if answers["wants_contact"] == "yes":
-        answers["contact_name"] = rng.choice(["Sam Lee", "Alex Kim", "Jordan Diaz"])
-        answers["contact_email"] = f"person{rng.randint(1, 99999)}@example.com"
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        answers["contact_name"] = f"{first} {last}"
+        if rng.random() < 0.8:
+            answers["contact_email"] = f"{first}.{last}{rng.randint(1, 999)}@example.com".lower()
+        if rng.random() < 0.7 or "contact_email" not in answers:
+            # 555-01xx numbers are set aside for fiction: nobody real is ever dialled
+            answers["contact_phone"] = f"+1 {rng.randint(200, 999)} 555 01{rng.randint(0, 99):02d}"
         answers["contact_time"] = rng.choice(["morning", "afternoon", "evening", "any"])
     if rng.random() < 0.2:
         answers["notes"] = "I would like to know more about the nasal spray."
@@ -193,13 +242,16 @@ def seed(count: int, now: datetime, seed_value: int | None = None) -> int:
             age = rng.random() ** 1.5 * two_years  # more recent ones than old ones
             created = now - timedelta(seconds=age)
             status = _status(rng, age / 86400)
-            columns, assessment = assessed(random_answers(rng), created, status)
+            answers = random_answers(rng)
+            columns, assessment = assessed(answers, created, status)
             row_id = next_id + made
+            reference = next(references)
             rows.append(
                 {
                     **columns,
                     "id": row_id,
-                    "reference": next(references),
+                    "reference": reference,
+                    "search_text": search_text(reference, answers),
                     "result_token_hash": tokens.digest(tokens.new()),
                     "draft_key_hash": tokens.digest(tokens.new()),
                     "closed_at": created + timedelta(days=rng.randint(1, 30))

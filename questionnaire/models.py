@@ -137,6 +137,9 @@ class Submission(db.Model):
     assessment: Mapped[dict[str, Any]] = mapped_column(JSONType)
     rules_version: Mapped[str] = mapped_column(String(32))
     questionnaire_version: Mapped[str] = mapped_column(String(32))
+    #: What the queue's search looks in (``submissions.search_text``), lower case; served
+    #: by pg_trgm on PostgreSQL and an FTS5 trigram table on SQLite (migration 0007).
+    search_text: Mapped[str | None] = mapped_column(Text)
     #: Where it came from: "web" (the patient pages) or "fhir" (a FHIR forms client).
     source: Mapped[str] = mapped_column(String(16), default="web", server_default="web")
 

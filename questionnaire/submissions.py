@@ -7,6 +7,7 @@ token is stored. Helpers add to the session and never commit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -39,6 +40,20 @@ def result_token(secret_key: str, draft_key: str) -> str:
 
 
 hash_token = tokens.digest
+
+
+def search_text(reference: str, answers: dict[str, Any]) -> str:
+    """What the clinicians' search looks in: the reference without dashes, and the
+    contact name, email and phone digits the person gave (only if they asked to be
+    contacted), lower case."""
+    parts = [reference.replace("-", "").lower()]
+    if answers.get("wants_contact") == "yes":
+        parts += [
+            (answers.get("contact_name") or "").lower(),
+            (answers.get("contact_email") or "").lower(),
+            re.sub(r"\D", "", answers.get("contact_phone") or ""),
+        ]
+    return " ".join(p for p in parts if p)
 
 
 def assessed(
@@ -120,10 +135,12 @@ def _build(
     answers: dict[str, Any], key: str, secret_key: str, now: datetime, *, source: str
 ) -> Submission:
     columns, assessment = assessed(answers, now)
+    reference = new_reference()
     submission = Submission(
         **columns,
         source=source,
-        reference=new_reference(),
+        reference=reference,
+        search_text=search_text(reference, answers),
         result_token_hash=hash_token(result_token(secret_key, key)),
         draft_key_hash=drafts.hash_key(key),
         flags=[SubmissionFlag(flag_id=f.id, level=f.level.value) for f in assessment.flags],
@@ -149,6 +166,7 @@ def withdraw(submission: Submission, now: datetime) -> bool:
         db.session.delete(submission)
         return False
     submission.answers = {}
+    submission.search_text = search_text(submission.reference, {})
     submission.assessment = Assessment(
         outcome=submission.outcome,
         flags=(),

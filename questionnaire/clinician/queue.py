@@ -13,10 +13,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    column,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+    table,
+    tuple_,
+)
 from sqlalchemy.orm import joinedload
 
 from .. import phq9
+from ..extensions import db
 from ..models import PRIORITY_URGENT, Submission, SubmissionFlag
 from ..references import REFERENCE_ALPHABET
 from ..rules import FLAGS, OUTCOMES
@@ -73,30 +85,39 @@ class Filters:
         return ", ".join(f"{k}={v}" for k, v in args.items()) or "none"
 
 
-def _infix(text: str) -> str:
-    """A LIKE pattern finding ``text`` anywhere (its own % and _ taken literally)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def search_terms(query: str) -> list[str]:
+    """What to look for in ``Submission.search_text``: the words as typed (a name or an
+    email), the reference without "KT-" and dashes, the phone number's digits. Nothing
+    for fewer than 4 characters. "%" is dropped ("_" may stay: it matches itself too)."""
+    text = " ".join(query.replace("%", "").lower().split())
+    if len(text) < SEARCH_MIN:
+        return []
+    terms = [text]
+    compact = re.sub(r"[\s\-]", "", text.upper()).removeprefix("KT")
+    if _REFERENCE_PART.fullmatch(compact):
+        terms.append(compact.lower())
+    digits = re.sub(r"\D", "", text)
+    if len(digits) >= SEARCH_MIN and not re.search(r"[^\d\s+().\-]", text):
+        terms.append(digits)
+    return list(dict.fromkeys(terms))
 
 
 def search_condition(query: str) -> ColumnElement[bool]:
     """Matches a full or partial reference (with or without "KT-" and dashes), or the
-    contact name, email or phone the person gave. Nothing for fewer than 4 characters."""
-    if len(query) < SEARCH_MIN:
+    contact name, email or phone the person gave, through the search index: pg_trgm on
+    PostgreSQL, the FTS5 trigram table on SQLite (migration 0007)."""
+    terms = search_terms(query)
+    if not terms:
         return false()
-    found: list[ColumnElement[bool]] = []
-    compact = re.sub(r"[\s\-]", "", query.upper()).removeprefix("KT")
-    if _REFERENCE_PART.fullmatch(compact):
-        found.append(func.replace(Submission.reference, "-", "").like(f"KT%{compact}%"))
-    lowered = query.lower()
-    for field in ("contact_name", "contact_email"):
-        value = func.lower(Submission.answers[field].as_string())
-        found.append(value.like(_infix(lowered), escape="\\"))
-    digits = re.sub(r"\D", "", query)
-    if len(digits) >= SEARCH_MIN and not re.search(r"[^\d\s+()\-.]", query):
-        # The digits in order, whatever spaces or dashes the person typed between them.
-        found.append(Submission.answers["contact_phone"].as_string().like(f"%{'%'.join(digits)}%"))
-    return or_(*found)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return or_(*(Submission.search_text.like(f"%{term}%") for term in terms))
+    index = table("submissions_search", column("rowid"), column("search_text"))
+    return or_(
+        *(
+            Submission.id.in_(select(index.c.rowid).where(index.c.search_text.like(f"%{term}%")))
+            for term in terms
+        )
+    )
 
 
 def filtered(filters: Filters) -> Select[tuple[Submission]]:
