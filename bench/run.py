@@ -31,6 +31,7 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pyotp
 import requests
@@ -118,6 +119,31 @@ class App:
             )
             db.session.commit()
         return {"email": "bench@clinic.example", "secret": secret}
+
+    def search_targets(self) -> dict[str, str]:
+        """What a clinician would type to find one submission in the middle of the table:
+        part of its reference, a name and initial, an email, a phone number."""
+        from sqlalchemy import func, select
+
+        from questionnaire.extensions import db
+        from questionnaire.models import Submission
+
+        with self.app.app_context():
+            middle = db.session.scalar(select(func.max(Submission.id))) // 2
+            row = db.session.execute(
+                select(Submission.reference, Submission.answers)
+                .where(Submission.id >= middle, Submission.search_text.like("%@%"))
+                .order_by(Submission.id)
+                .limit(1)
+            ).one()
+        first, last = row.answers["contact_name"].split(" ", 1)
+        digits = re.sub(r"\D", "", row.answers.get("contact_phone") or "5550100")
+        return {
+            "search reference": row.reference[3:7],
+            "search name": f"{first} {last[0]}",
+            "search email": row.answers["contact_email"],
+            "search phone": f"{digits[-7:-4]}-{digits[-4:]}",
+        }
 
     def seed(self, count: int) -> float:
         from questionnaire import clock
@@ -280,7 +306,9 @@ def clinician_session(base: str, account: dict[str, str]) -> requests.Session:
     return browser
 
 
-def queue_latency(browser: requests.Session, base: str, rounds: int) -> dict:
+def queue_latency(
+    browser: requests.Session, base: str, rounds: int, searches: dict[str, str] | None = None
+) -> dict:
     first = browser.get(f"{base}/clinician/?status=new").text
     reference = re.search(r'data-reference="(KT-[^"]+)"', first).group(1)
     pages = {
@@ -288,6 +316,10 @@ def queue_latency(browser: requests.Session, base: str, rounds: int) -> dict:
         "filtered queue": f"{base}/clinician/?status=closed&outcome=evaluate-first",
         "flag filter": f"{base}/clinician/?flag=opioid",
         "search": f"{base}/clinician/?q={reference}",
+        **{
+            name: f"{base}/clinician/?{urlencode({'q': query})}"
+            for name, query in (searches or {}).items()
+        },
     }
     results = {}
     for name, url in pages.items():
@@ -390,43 +422,51 @@ def _flow_lines(title: str, p: dict) -> list[str]:
 
 
 def table(results: dict) -> str:
-    p, h = results["patient_flow"], results["healthz"]
     lines = [
         f"Benchmark on {results['machine']['cpus']} CPUs, {results['machine']['python']}, "
         f"{results['settings']['workers']} gunicorn workers, "
         f"{results['settings']['database']} database",
         "",
-        *_flow_lines("Patient flow", results["patient_flow_paced"]),
-        "",
-        *_flow_lines("Patient flow", p),
     ]
-    lines += [
-        f"/healthz, {h['users']} users: {h['requests_per_s']:.0f} req/s, "
-        f"p50 {h['p50_ms']:.1f} ms, p95 {h['p95_ms']:.1f} ms",
-        f"  step page p95 / healthz p95 = {results['ratios']['step_vs_healthz_p95']:.1f}",
-        "",
-        f"  {'clinician page':<16}{'1k p50':>9}{'1k p95':>9}{'big p50':>9}{'big p95':>9}"
-        f"{'ratio p95':>11}",
-    ]
+    if "patient_flow" in results:
+        p, h = results["patient_flow"], results["healthz"]
+        lines += [
+            *_flow_lines("Patient flow", results["patient_flow_paced"]),
+            "",
+            *_flow_lines("Patient flow", p),
+            f"/healthz, {h['users']} users: {h['requests_per_s']:.0f} req/s, "
+            f"p50 {h['p50_ms']:.1f} ms, p95 {h['p95_ms']:.1f} ms",
+            f"  step page p95 / healthz p95 = {results['ratios']['step_vs_healthz_p95']:.1f}",
+            "",
+        ]
+    million = results["queue"].get("million", {})
+    lines.append(
+        f"  {'clinician page':<18}{'1k p50':>9}{'1k p95':>9}{'big p50':>9}{'big p95':>9}"
+        f"{'ratio p95':>11}" + (f"{'1M p95':>9}" if million else "")
+    )
     small, big = results["queue"]["small"], results["queue"]["large"]
     for name in small:
         if name in big:
             lines.append(
-                f"  {name:<16}{small[name]['p50_ms']:>9.1f}{small[name]['p95_ms']:>9.1f}"
+                f"  {name:<18}{small[name]['p50_ms']:>9.1f}{small[name]['p95_ms']:>9.1f}"
                 f"{big[name]['p50_ms']:>9.1f}{big[name]['p95_ms']:>9.1f}"
                 f"{big[name]['p95_ms'] / small[name]['p95_ms']:>11.2f}"
+                + (f"{million[name]['p95_ms']:>9.1f}" if name in million else "")
             )
-    e = results["export"]
-    lines += [
-        f"  (big = {results['settings']['submissions']:,} submissions)",
-        "",
-        f"CSV export of {e['lines'] - 1:,} rows: {e['seconds']:.1f} s, {e['bytes'] / 1e6:.0f} MB;"
-        f" worker memory {e['worker_rss_before_mb']:.0f} MB before, "
-        f"{e['worker_rss_peak_mb']:.0f} MB at peak",
-        "",
-        "Patient pages (HTML + CSS + JS): "
-        + ", ".join(f"{k} {v / 1024:.1f} KB" for k, v in results["page_weight"]["pages"].items()),
-    ]
+    lines.append(f"  (big = {results['settings']['submissions']:,} submissions)")
+    if "export" in results:
+        e = results["export"]
+        lines += [
+            "",
+            f"CSV export of {e['lines'] - 1:,} rows: {e['seconds']:.1f} s, "
+            f"{e['bytes'] / 1e6:.0f} MB; worker memory {e['worker_rss_before_mb']:.0f} MB "
+            f"before, {e['worker_rss_peak_mb']:.0f} MB at peak",
+            "",
+            "Patient pages (HTML + CSS + JS): "
+            + ", ".join(
+                f"{k} {v / 1024:.1f} KB" for k, v in results["page_weight"]["pages"].items()
+            ),
+        ]
     return "\n".join(lines)
 
 
@@ -442,6 +482,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=200, help="requests per queue page")
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument("--clinician-only", action="store_true", help="skip the patient load tests")
+    parser.add_argument(
+        "--million",
+        action="store_true",
+        help="then grow the table to 1,000,000 submissions and measure the queue again",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="ks-bench-"))
@@ -466,32 +512,33 @@ def main() -> None:
         },
     }
     try:
-        print("Patient flow, paced ...", flush=True)
-        results["patient_flow_paced"] = patient_load(
-            server.url, args.users, max(args.duration, 20), args.think
-        )
-        print("Patient flow, saturating ...", flush=True)
-        results["patient_flow"] = patient_load(server.url, args.users, args.duration)
-        print("/healthz ...", flush=True)
-        results["healthz"] = healthz_load(server.url, args.users, args.duration)
-        results["ratios"] = {
-            "step_vs_healthz_p95": results["patient_flow"]["step page"]["p95_ms"]
-            / results["healthz"]["p95_ms"]
-        }
+        if not args.clinician_only:
+            print("Patient flow, paced ...", flush=True)
+            results["patient_flow_paced"] = patient_load(
+                server.url, args.users, max(args.duration, 20), args.think
+            )
+            print("Patient flow, saturating ...", flush=True)
+            results["patient_flow"] = patient_load(server.url, args.users, args.duration)
+            print("/healthz ...", flush=True)
+            results["healthz"] = healthz_load(server.url, args.users, args.duration)
+            results["ratios"] = {
+                "step_vs_healthz_p95": results["patient_flow"]["step page"]["p95_ms"]
+                / results["healthz"]["p95_ms"]
+            }
         browser = clinician_session(server.url, account)
         print("Queue at 1,000 submissions ...", flush=True)
-        small = queue_latency(browser, server.url, args.rounds)
+        small = queue_latency(browser, server.url, args.rounds, app.search_targets())
         total_now = (
             1000
-            + results["patient_flow"]["screenings"]
-            + results["patient_flow_paced"]["screenings"]
+            + results.get("patient_flow", {}).get("screenings", 0)
+            + results.get("patient_flow_paced", {}).get("screenings", 0)
         )
         to_add = max(0, args.submissions - total_now)
         print(f"Seeding {to_add:,} more submissions ...", flush=True)
         results["seed_seconds"] = app.seed(to_add) if to_add else 0.0
         results["seed_rows"] = to_add
         print(f"Queue at {args.submissions:,} submissions ...", flush=True)
-        large = queue_latency(browser, server.url, args.rounds)
+        large = queue_latency(browser, server.url, args.rounds, app.search_targets())
         results["queue"] = {
             "small": small,
             "large": large,
@@ -501,9 +548,18 @@ def main() -> None:
                 if name in large
             },
         }
-        print("CSV export ...", flush=True)
-        results["export"] = export_csv(browser, server)
-        results["page_weight"] = page_weights(server.url)
+        if args.million:
+            to_add = max(0, 1_000_000 - args.submissions)
+            print(f"Seeding {to_add:,} more, to 1,000,000 submissions ...", flush=True)
+            app.seed(to_add)
+            print("Queue at 1,000,000 submissions ...", flush=True)
+            results["queue"]["million"] = queue_latency(
+                browser, server.url, args.rounds, app.search_targets()
+            )
+        if not args.clinician_only:
+            print("CSV export ...", flush=True)
+            results["export"] = export_csv(browser, server)
+            results["page_weight"] = page_weights(server.url)
     finally:
         server.stop()
     Path(args.output).write_text(json.dumps(results, indent=2))

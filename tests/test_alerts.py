@@ -282,3 +282,22 @@ def test_two_workers_at_once_send_each_alert_once(app, mail, clock):
     assert len(sent) == 18 and len(set(sent)) == 18
     assert sum(done for done, _ in results) == 18
     assert all(done > 0 for done, _ in results)  # both workers did some of the work
+
+
+def test_the_daily_digest_goes_once_a_day_from_its_hour(app, mail, team, clock):
+    from datetime import UTC, datetime
+
+    app.config["DIGEST_HOUR"] = 8  # clinic time: America/New_York
+    app.config["URGENT_REMINDER_MINUTES"] = 100_000  # no reminders in this test
+    make_submission(app, phq9_9="1")
+    make_submission(app, status="in-review")
+    before = datetime(2026, 12, 1, 12, 59, tzinfo=UTC)  # 07:59 in New York
+    assert run(app, before) == (0, 0)
+    assert run(app, before + timedelta(minutes=1)) == (2, 0)  # 08:00: one to each
+    assert run(app, before + timedelta(hours=5)) == (0, 0)  # not again that day
+    assert run(app, before + timedelta(days=1, minutes=1)) == (2, 0)  # the next day
+    digest = mail.inbox.messages[0]
+    assert digest["Subject"] == "Daily summary of the screening queue"
+    body = digest.get_payload(decode=True).decode().replace("\r\n", "\n")
+    assert "- 1 urgent waiting\n- 1 new\n- 1 in review" in body
+    assert "https://screening.example.org/clinician/" in body
