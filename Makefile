@@ -28,8 +28,8 @@ install: $(TEST_STAMP)
 ## run: the app on the embedded SQLite default, at http://127.0.0.1:5000 (PORT=8080 for another)
 ## (with the outbox worker beside it: with no MAIL_SERVER, alert emails go to the log)
 run: db-upgrade
-	trap 'kill 0' EXIT INT TERM; \
-	$(BIN)/flask --app wsgi outbox run & \
+	$(BIN)/flask --app wsgi outbox run & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 ## test: lint, then the whole test suite (first LHC-Forms for the FHIR demo, and the
