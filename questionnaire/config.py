@@ -90,6 +90,16 @@ def _bool(name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be true or false, got {raw!r}")
 
 
+def _public_url(name: str, production: bool, *, local: str, why: str) -> str:
+    """A public address the app cannot guess: required in production."""
+    value = os.environ.get(name, "").strip().rstrip("/")
+    if value:
+        return value
+    if production:
+        raise ConfigError(f"{name} is not set. Set it to {why}.")
+    return local
+
+
 def _hour(name: str, raw: str) -> int | None:
     if not raw:
         return None
@@ -127,23 +137,21 @@ def load(env: str | None = None) -> dict[str, Any]:
         # Justified: a fixed key for development and tests only; production refuses it above.
         secret = "dev-only-secret-key-not-for-production"  # noqa: S105  # nosec B105
     production = env == "production"
-    fhir_base = os.environ.get("FHIR_BASE_URL", "").strip().rstrip("/")
-    if not fhir_base:
-        if production:
-            raise ConfigError(
-                "FHIR_BASE_URL is not set. Set it to the public address of the FHIR API, "
-                "e.g. https://screening.example.org/fhir (the Questionnaire's canonical "
-                "URL is built from it, never from the request's Host header)."
-            )
-        fhir_base = "http://127.0.0.1:5000/fhir"
-    app_base = os.environ.get("APP_BASE_URL", "").strip().rstrip("/")
-    if not app_base:
-        if production:
-            raise ConfigError(
-                "APP_BASE_URL is not set. Set it to the public address of the service, "
-                "e.g. https://screening.example.org (alert emails link to it)."
-            )
-        app_base = "http://127.0.0.1:5000"
+    fhir_base = _public_url(
+        "FHIR_BASE_URL",
+        production,
+        local="http://127.0.0.1:5000/fhir",
+        why="the public address of the FHIR API, e.g. https://screening.example.org/fhir "
+        "(the Questionnaire's canonical URL is built from it, never from the request's "
+        "Host header)",
+    )
+    app_base = _public_url(
+        "APP_BASE_URL",
+        production,
+        local="http://127.0.0.1:5000",
+        why="the public address of the service, e.g. https://screening.example.org "
+        "(alert emails link to it)",
+    )
     digest_hour = os.environ.get("DIGEST_HOUR", "").strip()
     return {
         "APP_ENV": env,

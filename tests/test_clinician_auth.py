@@ -200,6 +200,23 @@ def test_sign_in_is_rate_limited_per_address(app, staff, account):
     assert statuses == [422, 422, 422, 429]
 
 
+def sign_in_from(staff, page, account, back_to: str):
+    """Sign in on ``page`` (the sign-in form) asking to go back to ``back_to``, then
+    enter the code: the response of the code step."""
+    response = staff.client.post(
+        "/clinician/sign-in",
+        data={
+            "csrf_token": page.select_one('input[name="csrf_token"]')["value"],
+            "email": account["email"],
+            "password": account["password"],
+            "next": back_to,
+        },
+    )
+    assert response.location == "/clinician/code"
+    staff.token = ""  # a new session: the code page gives the next token
+    return staff.enter_code(staff.current_code(account["secret"]))
+
+
 def test_after_an_idle_sign_out_signing_in_returns_to_the_same_page(app, staff, account, clock):
     reference = make_submission(app)
     staff.full_sign_in(account)
@@ -211,18 +228,7 @@ def test_after_an_idle_sign_out_signing_in_returns_to_the_same_page(app, staff, 
     assert parse_qs(urlsplit(bounced.location).query) == {"next": [path]}
     page = soup(staff.client.get(bounced.location))
     assert page.select_one('input[name="next"]')["value"] == path
-    response = staff.client.post(
-        "/clinician/sign-in",
-        data={
-            "csrf_token": page.select_one('input[name="csrf_token"]')["value"],
-            "email": account["email"],
-            "password": account["password"],
-            "next": path,
-        },
-    )
-    assert response.location == "/clinician/code"
-    staff.token = ""  # a new session: the code page gives the next token
-    done = staff.enter_code(staff.current_code(account["secret"]))
+    done = sign_in_from(staff, page, account, path)
     assert (done.status_code, done.location) == (303, path)
 
 
@@ -242,16 +248,4 @@ def test_after_an_idle_sign_out_signing_in_returns_to_the_same_page(app, staff, 
 def test_signing_in_never_leaves_the_clinician_area(staff, account, target):
     page = soup(staff.client.get("/clinician/sign-in", query_string={"next": target}))
     assert page.select('input[name="next"]') == []
-    response = staff.client.post(
-        "/clinician/sign-in",
-        data={
-            "csrf_token": page.select_one('input[name="csrf_token"]')["value"],
-            "email": account["email"],
-            "password": account["password"],
-            "next": target,
-        },
-    )
-    assert response.location == "/clinician/code"
-    staff.token = ""  # a new session: the code page gives the next token
-    done = staff.enter_code(staff.current_code(account["secret"]))
-    assert done.location == "/clinician/"
+    assert sign_in_from(staff, page, account, target).location == "/clinician/"
