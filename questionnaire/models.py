@@ -109,6 +109,7 @@ class Submission(db.Model):
         Index("ix_submissions_queue", "priority", "queue_rank", "id"),
         Index("ix_submissions_status_queue", "status", "priority", "queue_rank", "id"),
         Index("ix_submissions_outcome_queue", "outcome", "priority", "queue_rank", "id"),
+        Index("ix_submissions_status_outcome", "status", "outcome", "priority", "queue_rank"),
         Index("ix_submissions_closed", "status", "closed_at"),
     )
 

@@ -246,3 +246,18 @@ def test_viewing_the_queue_is_audited(app, signed_in):
     signed_in.client.get("/clinician/?status=new")
     event = audit_rows(app)[-1]
     assert (event.action, event.detail) == ("queue-viewed", "filters: status=new")
+
+
+def test_counts_stop_at_the_cap(app, signed_in, monkeypatch):
+    """Counting a million rows would cost more than the page: past the cap, "more than"."""
+    from questionnaire.clinician import queue
+
+    monkeypatch.setattr(queue, "COUNT_CAP", 3)
+    monkeypatch.setattr("questionnaire.clinician.views.COUNT_CAP", 3)
+    app.config["QUEUE_PAGE_SIZE"] = 2
+    for i in range(5):
+        make_submission(app, created_at=T0 + timedelta(minutes=i))
+    page = soup(signed_in.client.get("/clinician/"))
+    assert words(page.select_one("[data-pager-status]")) == "1–2 of more than 3"
+    assert words(page.select_one('[data-count="new"]')) == "more than 3 new"
+    assert words(page.select_one('[data-count="urgent"]')) == "0 urgent waiting"

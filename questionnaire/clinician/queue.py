@@ -17,7 +17,6 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     column,
-    exists,
     false,
     func,
     or_,
@@ -128,9 +127,8 @@ def filtered(filters: Filters) -> Select[tuple[Submission]]:
         statement = statement.where(Submission.outcome == filters.outcome)
     if filters.flag:
         statement = statement.where(
-            exists().where(
-                SubmissionFlag.submission_id == Submission.id,
-                SubmissionFlag.flag_id == filters.flag,
+            Submission.id.in_(
+                select(SubmissionFlag.submission_id).where(SubmissionFlag.flag_id == filters.flag)
             )
         )
     if filters.assigned_to is not None:
@@ -198,13 +196,20 @@ class Page:
     total: int
 
 
+#: Counts stop here ("more than 10,000"): an exact count of a million rows would cost
+#: more than the page it sits on, and nobody triages by the ten-thousandth row.
+COUNT_CAP = 10_000
+
+
 def counting(statement: Select[tuple[Submission]]) -> Select[tuple[int]]:
-    """How many rows a filtered queue holds, as one statement that its indexes can answer
-    (it never reads whole rows, which hold the answers)."""
-    return statement.with_only_columns(func.count(Submission.id)).order_by(None)
+    """How many rows a filtered queue holds, up to ``COUNT_CAP`` + 1, as one statement
+    that its indexes answer (it never reads whole rows, which hold the answers)."""
+    capped = statement.with_only_columns(Submission.id).order_by(None).limit(COUNT_CAP + 1)
+    return select(func.count()).select_from(capped.subquery())
 
 
 def count(session: Any, statement: Select[tuple[Submission]]) -> int:
+    """The number of rows, or ``COUNT_CAP`` + 1 for "more than COUNT_CAP"."""
     return session.scalar(counting(statement))
 
 

@@ -19,7 +19,7 @@ from ..vocabulary import Status
 from . import bp, page_size
 from .access import clinician_required, found
 from .detail import view_model
-from .queue import Cursor, Filters, Row, counts, page
+from .queue import COUNT_CAP, Cursor, Filters, Row, counts, page
 from .workflow import STATUS_LABELS, allowed_next, may_contact, needs_reason_to_close
 
 
@@ -54,6 +54,7 @@ def queue() -> str:
         flags=sorted(FLAGS),
         bands=PHQ9_BAND_LABELS,
         failed_alerts=outbox.failed_count() if me.is_admin else 0,
+        cap=COUNT_CAP,
     )
 
 
