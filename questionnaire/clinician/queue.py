@@ -196,9 +196,9 @@ class Page:
     total: int
 
 
-#: Counts stop here ("more than 10,000"): an exact count of a million rows would cost
-#: more than the page it sits on, and nobody triages by the ten-thousandth row.
-COUNT_CAP = 10_000
+#: Counts stop here ("more than 1,000"): an exact count of a million rows would cost
+#: more than the page it sits on, and nobody triages by the thousandth row.
+COUNT_CAP = 1_000
 
 
 def counting(statement: Select[tuple[Submission]]) -> Select[tuple[int]]:
