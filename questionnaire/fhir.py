@@ -95,10 +95,12 @@ def questionnaire_response(submission: Submission, canonical_url: str) -> dict[s
         "id": submission.reference,
         "identifier": {"system": REFERENCE_SYSTEM, "value": submission.reference},
         "questionnaire": f"{canonical_url}|{submission.questionnaire_version}",
-        "status": "completed",
+        # The patient withdrew it and its answers are gone: retracted, in FHIR's words.
+        "status": "entered-in-error" if submission.withdrawn_at else "completed",
         "authored": submission.created_at.isoformat(),
-        "item": groups,
     }
+    if groups:  # FHIR JSON has no empty arrays
+        resource["item"] = groups
     return checked("QuestionnaireResponse", resource)
 
 
