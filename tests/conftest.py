@@ -162,3 +162,10 @@ def admin_account(app: Flask) -> dict:
 def signed_in(staff: Staff, account: dict) -> Staff:
     staff.full_sign_in(account)
     return staff
+
+
+@pytest.fixture
+def admin_in(staff: Staff, admin_account: dict) -> Staff:
+    """Signed in as an admin (whole-queue exports, the audit log, accounts)."""
+    staff.full_sign_in(admin_account)
+    return staff

@@ -116,6 +116,8 @@ class Staff:
         account["secret"] = secret
         done = self.enter_code(self.current_code(secret))
         assert (done.status_code, done.location) == (303, "/clinician/"), text(done)
+        # the session was renewed after the code: its pages carry a new CSRF token
+        self._token_from(self.client.get("/clinician/rules"))  # a page that audits nothing
         self.clock.advance(seconds=31)  # the next sign-in needs a fresh code
 
     def post(self, url: str, data: dict[str, Any] | None = None) -> TestResponse:

@@ -32,7 +32,7 @@ def test_the_whole_story_is_in_the_audit_log(app, staff, admin_account, clock):
     me.client.get(f"/clinician/submissions/{urgent}")
     me.post(f"/clinician/submissions/{urgent}/notes", {"body": "Phoned, safe for now"})
     me.post(f"/clinician/submissions/{urgent}/status", {"status": "in-review"})
-    me.client.get("/clinician/export.csv")
+    me.client.get(f"/clinician/submissions/{urgent}/export.json")
 
     staff.full_sign_in(admin_account)
     page = html.unescape(text(staff.client.get("/clinician/audit?actor=rev@clinic.example")))
@@ -40,7 +40,7 @@ def test_the_whole_story_is_in_the_audit_log(app, staff, admin_account, clock):
     assert actions == ["exported", "status-changed", "noted", "viewed", "queue-viewed", "signed-in"]
     assert "Phoned, safe for now" not in page  # never the content itself
     by_reference = html.unescape(text(staff.client.get(f"/clinician/audit?reference={urgent}")))
-    assert by_reference.count("data-action=") == 3
+    assert by_reference.count("data-action=") == 4
 
 
 def test_audit_log_filters_by_action(app, staff, admin_account):

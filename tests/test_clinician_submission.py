@@ -173,7 +173,7 @@ def csv_rows(response) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
 
 
-def test_csv_neutralises_formulas(app, signed_in):
+def test_csv_neutralises_formulas(app, admin_in):
     reference = make_submission(
         app,
         notes='=HYPERLINK("http://evil.example","click")',
@@ -183,8 +183,8 @@ def test_csv_neutralises_formulas(app, signed_in):
         contact_name="@Sam",
         contact_phone="-1 555 010 0199",
     )
-    signed_in.post(f"/clinician/submissions/{reference}/notes", {"body": "\tTabbed note"})
-    response = signed_in.client.get("/clinician/export.csv")
+    admin_in.post(f"/clinician/submissions/{reference}/notes", {"body": "\tTabbed note"})
+    response = admin_in.client.get("/clinician/export.csv")
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     row = csv_rows(response)[0]
@@ -195,11 +195,11 @@ def test_csv_neutralises_formulas(app, signed_in):
     assert "Tabbed note" in row["clinician_notes"]
 
 
-def test_csv_holds_what_the_submission_page_shows(app, signed_in):
+def test_csv_holds_what_the_submission_page_shows(app, admin_in):
     reference = make_submission(app, vascular=["aneurysm"], phq9_9="0")
-    signed_in.post(f"/clinician/submissions/{reference}/status", {"status": "in-review"})
-    signed_in.post(f"/clinician/submissions/{reference}/notes", {"body": "Left a message"})
-    rows = csv_rows(signed_in.client.get("/clinician/export.csv?status=in-review"))
+    admin_in.post(f"/clinician/submissions/{reference}/status", {"status": "in-review"})
+    admin_in.post(f"/clinician/submissions/{reference}/notes", {"body": "Left a message"})
+    rows = csv_rows(admin_in.client.get("/clinician/export.csv?status=in-review"))
     assert len(rows) == 1
     row = rows[0]
     assert row["reference"] == reference
@@ -215,11 +215,11 @@ def test_csv_holds_what_the_submission_page_shows(app, signed_in):
     assert {"understand_not_diagnosis", "contact_time", "phq9_difficulty"} <= set(row)
 
 
-def test_csv_times_are_in_clinic_time_with_their_offset(app, signed_in):
+def test_csv_times_are_in_clinic_time_with_their_offset(app, admin_in):
     winter = make_submission(app, created_at=datetime(2026, 1, 15, 14, 30, 5, tzinfo=UTC))
     summer = make_submission(app, created_at=datetime(2026, 7, 15, 14, 30, 5, tzinfo=UTC))
-    signed_in.post(f"/clinician/submissions/{winter}/notes", {"body": "Called"})
-    rows = {r["reference"]: r for r in csv_rows(signed_in.client.get("/clinician/export.csv"))}
+    admin_in.post(f"/clinician/submissions/{winter}/notes", {"body": "Called"})
+    rows = {r["reference"]: r for r in csv_rows(admin_in.client.get("/clinician/export.csv"))}
     assert rows[winter]["submitted_at"] == "2026-01-15T09:30:05-05:00"  # New York, EST
     assert rows[summer]["submitted_at"] == "2026-07-15T10:30:05-04:00"  # and EDT
     note_time = rows[winter]["clinician_notes"].split(" ", 1)[0]
@@ -229,10 +229,10 @@ def test_csv_times_are_in_clinic_time_with_their_offset(app, signed_in):
     )
 
 
-def test_csv_export_follows_the_filters_and_is_audited(app, signed_in):
+def test_csv_export_follows_the_filters_and_is_audited(app, admin_in):
     make_submission(app, status="closed")
     make_submission(app)
-    rows = csv_rows(signed_in.client.get("/clinician/export.csv?status=closed"))
+    rows = csv_rows(admin_in.client.get("/clinician/export.csv?status=closed"))
     assert [r["status"] for r in rows] == ["closed"]
     event = audit_rows(app)[-1]
     assert (event.action, event.detail) == ("exported", "csv, filters: status=closed")

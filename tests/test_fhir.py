@@ -180,11 +180,11 @@ def test_a_submission_exports_as_a_questionnaire_response(app, signed_in):
     assert (event.action, event.reference, event.detail) == ("exported", reference, "fhir")
 
 
-def test_the_filtered_queue_exports_as_a_bundle(app, signed_in):
+def test_the_filtered_queue_exports_as_a_bundle(app, admin_in):
     make_submission(app, status="closed")
     first = make_submission(app, phq9_9="1")
     second = make_submission(app)
-    response = signed_in.client.get("/clinician/export.fhir.json?status=new")
+    response = admin_in.client.get("/clinician/export.fhir.json?status=new")
     data = json.loads(text(response))
     bundle = Bundle.model_validate(data)
     assert bundle.type == "collection"
@@ -200,7 +200,7 @@ def test_the_filtered_queue_exports_as_a_bundle(app, signed_in):
     assert audit_rows(app)[-1].detail == "fhir bundle, filters: status=new"
 
 
-def test_an_empty_bundle_is_still_valid(app, signed_in):
-    data = json.loads(text(signed_in.client.get("/clinician/export.fhir.json?status=closed")))
+def test_an_empty_bundle_is_still_valid(app, admin_in):
+    data = json.loads(text(admin_in.client.get("/clinician/export.fhir.json?status=closed")))
     Bundle.model_validate(data)
     assert "entry" not in data  # FHIR JSON has no empty arrays

@@ -289,17 +289,17 @@ def test_a_withdrawal_after_a_clinician_acted_leaves_a_tombstone(app, client, si
     assert stored(app, reference).status == "closed"
 
 
-def test_a_tombstone_exports_without_answers(app, client, signed_in, clock):
+def test_a_tombstone_exports_without_answers(app, client, admin_in, clock):
     reference, link = patient_deletes(client, {"contact": CONTACT})
-    signed_in.post(f"/clinician/submissions/{reference}/notes", {"body": "Left a voicemail"})
+    admin_in.post(f"/clinician/submissions/{reference}/notes", {"body": "Left a voicemail"})
     delete(client, link)
-    as_json = signed_in.client.get(f"/clinician/submissions/{reference}/export.json").get_json()
+    as_json = admin_in.client.get(f"/clinician/submissions/{reference}/export.json").get_json()
     assert (as_json["status"], as_json["answers"]) == ("withdrawn", {})
-    fhir = signed_in.client.get(f"/clinician/submissions/{reference}/export.fhir.json")
+    fhir = admin_in.client.get(f"/clinician/submissions/{reference}/export.fhir.json")
     assert fhir.status_code == 200
     assert "item" not in fhir.get_json()
     assert fhir.get_json()["status"] == "entered-in-error"
-    bundle = signed_in.client.get("/clinician/export.fhir.json").get_json()
+    bundle = admin_in.client.get("/clinician/export.fhir.json").get_json()
     assert [e["resource"]["id"] for e in bundle["entry"]] == [fhir.get_json()["id"]]
-    csv_text = signed_in.client.get("/clinician/export.csv").get_data().decode("utf-8-sig")
+    csv_text = admin_in.client.get("/clinician/export.csv").get_data().decode("utf-8-sig")
     assert reference in csv_text and "Sam Lee" not in csv_text

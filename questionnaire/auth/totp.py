@@ -8,6 +8,10 @@ from datetime import datetime
 import pyotp
 import segno
 from markupsafe import Markup
+from sqlalchemy import or_, update
+
+from ..extensions import db
+from ..models import Clinician
 
 ISSUER = "Ketamine screening"
 STEP_SECONDS = 30
@@ -40,6 +44,24 @@ def matching_step(secret: str, code: str, now: datetime) -> int | None:
         if pyotp.utils.strings_equal(totp.at(step * STEP_SECONDS), code):
             return step
     return None
+
+
+def use(clinician: Clinician, step: int) -> bool:
+    """Record ``step`` as the clinician's last used code, atomically: of two requests
+    carrying the same code at the same moment, exactly one gets True. (A conditional
+    UPDATE, not a read and then a write.)"""
+    done = db.session.execute(
+        update(Clinician)
+        .where(
+            Clinician.id == clinician.id,
+            or_(Clinician.totp_last_step.is_(None), Clinician.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if done == 1:
+        clinician.totp_last_step = step
+    return done == 1
 
 
 def accept(secret: str, code: str, now: datetime, last_used_step: int | None) -> int | None:

@@ -8,7 +8,7 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import Response, abort, redirect, request, url_for
+from flask import Response, abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -71,6 +71,18 @@ password_done = _guard("password", needs_code=False, needs_admin=False)
 clinician_required = _guard("clinician", needs_code=True, needs_admin=False)
 #: Signed in with both factors, as an admin.
 admin_required = _guard("admin", needs_code=True, needs_admin=True)
+
+
+def bad_cursor(first_page: str) -> Response:
+    """A page link that was changed by hand or has gone stale: 400, and the way back."""
+    html = render_template(
+        "clinician/error.html",
+        title="That page link does not work",
+        message="The link to this page of the list was changed or is out of date.",
+        link=first_page,
+        link_text="Go to the first page",
+    )
+    return make_response(html, 400)
 
 
 T = TypeVar("T")

@@ -29,7 +29,7 @@ from ..models import AuditEvent, Clinician
 from ..references import normalise_reference
 from ..vocabulary import Role
 from . import bp, page_size
-from .access import admin_required
+from .access import admin_required, bad_cursor
 
 
 def _day(text: str | None) -> date | None:
@@ -77,7 +77,7 @@ def retry_alert(message_id: int) -> Response:
 
 @bp.get("/audit")
 @admin_required
-def audit_log() -> str:
+def audit_log() -> str | Response:
     action = request.args.get("action") or None
     actor = (request.args.get("actor") or "").strip().lower()[:254]
     if not actor.isprintable():
@@ -101,6 +101,8 @@ def audit_log() -> str:
         wanted = normalise_reference(reference)
         statement = statement.where(AuditEvent.reference == wanted if wanted else false())
     after = _audit_cursor(request.args.get("after"))
+    if after is None and request.args.get("after"):
+        return bad_cursor(url_for(".audit_log"))
     if after is not None:
         statement = statement.where(tuple_(AuditEvent.at, AuditEvent.id) < tuple_(*after))
     size = page_size()

@@ -113,16 +113,22 @@ def code() -> Response:
         locked = throttle.is_locked(clinician, now)
         last = None if enrolling else clinician.totp_last_step
         step = None if locked else totp.accept(secret, form.code.data, now, last)
+        if step is not None and not totp.use(clinician, step):
+            step = None  # the same code, a moment earlier, in another request
         if step is not None:
             if enrolling:
                 clinician.totp_secret = secret
-                record.pending_totp_secret = None
                 audit.record("mfa-enrolled", actor=clinician)
-            clinician.totp_last_step = step
-            record.second_factor_at = now
+            # A new session for the signed-in clinician: a cookie copied before the
+            # code (or before the password) is worth nothing after it.
+            back_to = safe_return(session.get(RETURN_TO))
+            sessions.end(principal, now)
+            renewed = sessions.start(clinician, now)
+            renewed.record.second_factor_at = now
             audit.record("signed-in", actor=clinician)
             db.session.commit()
-            back_to = safe_return(session.pop(RETURN_TO, None))
+            session.clear()
+            login_user(renewed)
             return redirect(back_to or url_for(".queue"), code=303)
         if _failed(clinician, "locked" if locked else "wrong code") or locked:
             sessions.end(principal, now)

@@ -27,7 +27,7 @@ from ..forms.catalogue import question_fields
 from ..models import Note, Submission
 from ..rules import Assessment
 from . import bp
-from .access import clinician_required, found
+from .access import admin_required, clinician_required, found
 from .detail import export_dict
 from .queue import Filters, filtered, ordered
 
@@ -133,7 +133,7 @@ def _queue_export(kind: str) -> Select[tuple[Submission]]:
 
 
 @bp.get("/export.csv")
-@clinician_required
+@admin_required
 def export_csv() -> Response:
     statement = _queue_export("csv").options(
         joinedload(Submission.assigned_to),
@@ -157,7 +157,7 @@ def export_csv() -> Response:
 
 
 @bp.get("/export.fhir.json")
-@clinician_required
+@admin_required
 def export_fhir_bundle() -> Response:
     """The filtered queue as a FHIR Bundle of QuestionnaireResponses, streamed."""
     statement = _queue_export("fhir bundle")

@@ -17,7 +17,7 @@ from ..models import Clinician, ContactAttempt, Note, Submission
 from ..rules import FLAGS, OUTCOMES, PHQ9_BAND_LABELS, RULES_VERSION, SECTION_ORDER
 from ..vocabulary import Status
 from . import bp, page_size
-from .access import clinician_required, found
+from .access import bad_cursor, clinician_required, found
 from .detail import view_model
 from .queue import COUNT_CAP, Cursor, Filters, Row, counts, page
 from .workflow import STATUS_LABELS, allowed_next, may_contact, needs_reason_to_close
@@ -29,11 +29,15 @@ def _me() -> Clinician:
 
 @bp.get("/")
 @clinician_required
-def queue() -> str:
+def queue() -> str | Response:
     me = _me()
     filters = Filters.from_args(request.args, me=me.id)
     after = Cursor.decode(request.args.get("after"))
     before = None if after else Cursor.decode(request.args.get("before"))
+    if (after is None and request.args.get("after")) or (
+        before is None and request.args.get("before")
+    ):
+        return bad_cursor(url_for(".queue"))
     shown = page(db.session, filters, page_size(), after=after, before=before)
     audit.record("queue-viewed", actor=me, detail=f"filters: {filters.describe()}")
     db.session.commit()

@@ -1,0 +1,95 @@
+"""What the security review of the sign-in found, each closed with a test: one code
+signs in once even at the same moment; the session is renewed after the code; a
+tampered page link answers 400; whole-queue exports are for admins."""
+
+from __future__ import annotations
+
+import threading
+
+from questionnaire.auth import totp
+
+from .html import soup, words
+from .staff import Staff, make_submission
+
+
+def test_one_code_signs_in_once_even_when_two_requests_carry_it_at_once(
+    app, clock, account, monkeypatch
+):
+    first, second = Staff(app.test_client(), clock), Staff(app.test_client(), clock)
+    for browser in (first, second):
+        assert browser.sign_in(account["email"], account["password"]).status_code == 303
+        browser.code_page()
+    code = first.current_code(account["secret"])
+    # Both requests check the code before either records it: a read-then-write would
+    # let both in. Only the atomic update decides.
+    checked = threading.Barrier(2)
+    accept = totp.accept
+
+    def accept_then_wait(*args):
+        step = accept(*args)
+        checked.wait(timeout=10)
+        return step
+
+    monkeypatch.setattr(totp, "accept", accept_then_wait)
+    statuses: list[int] = []
+
+    def enter(browser: Staff) -> None:
+        statuses.append(browser.enter_code(code).status_code)
+
+    threads = [threading.Thread(target=enter, args=(b,)) for b in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(statuses) == [303, 422]
+
+
+def test_a_cookie_copied_before_the_code_is_worthless_after_it(app, staff, account):
+    assert staff.sign_in(account["email"], account["password"]).status_code == 303
+    staff.code_page()
+    copied = app.test_client()
+    cookie = staff.client.get_cookie("ks_session")
+    copied.set_cookie(cookie.key, cookie.value, domain=cookie.domain, path=cookie.path)
+    # the copy works as far as the code page, like the original
+    assert copied.get("/clinician/code").status_code == 200
+    done = staff.enter_code(staff.current_code(account["secret"]))
+    assert (done.status_code, done.location) == (303, "/clinician/")
+    assert staff.client.get("/clinician/").status_code == 200
+    # after the code, the copy is signed out (its session ended when the new one began)
+    assert copied.get("/clinician/").location.startswith("/clinician/sign-in")
+    assert copied.get("/clinician/code").location.startswith("/clinician/sign-in")
+
+
+def test_a_tampered_page_link_answers_400_with_the_way_back(app, signed_in, admin_account):
+    make_submission(app)
+    for url, first_page in (
+        ("/clinician/?after=garbage!!", "/clinician/"),
+        ("/clinician/?before=bm90fGF8Y3Vyc29y", "/clinician/"),
+        ("/clinician/?status=new&after=" + "A" * 200, "/clinician/"),
+    ):
+        response = signed_in.client.get(url)
+        assert response.status_code == 400, url
+        page = soup(response)
+        assert words(page.h1) == "That page link does not work"
+        assert page.main.select_one("a")["href"] == first_page
+    admin = Staff(app.test_client(), signed_in.clock)
+    admin.full_sign_in(admin_account)
+    response = admin.client.get("/clinician/audit?after=not-a-cursor")
+    assert response.status_code == 400
+    assert soup(response).main.select_one("a")["href"] == "/clinician/audit"
+
+
+def test_whole_queue_exports_are_for_admins(app, signed_in, admin_account):
+    reference = make_submission(app)
+    for url in ("/clinician/export.csv", "/clinician/export.fhir.json"):
+        assert signed_in.client.get(url).status_code == 403, url
+    assert soup(signed_in.client.get("/clinician/")).select('a[href^="/clinician/export"]') == []
+    # the one submission being read can still be exported by any clinician
+    for suffix in ("export.json", "export.fhir.json"):
+        url = f"/clinician/submissions/{reference}/{suffix}"
+        assert signed_in.client.get(url).status_code == 200, url
+    admin = Staff(app.test_client(), signed_in.clock)
+    admin.full_sign_in(admin_account)
+    assert admin.client.get("/clinician/export.csv").status_code == 200
+    links = soup(admin.client.get("/clinician/")).select('a[href^="/clinician/export"]')
+    assert [words(a) for a in links] == ["CSV", "FHIR Bundle"]
