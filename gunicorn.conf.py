@@ -27,3 +27,28 @@ access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 logger_class = "questionnaire.serving.AccessLogger"
 # Only the local proxy may tell gunicorn about the original scheme and address.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def when_ready(server):
+    """Say so at start-up when rate limits cannot hold across workers."""
+    if server.cfg.workers > 1 and not os.environ.get("REDIS_URL"):
+        server.log.warning(
+            "Running %d workers without REDIS_URL: each worker counts rate limits on its "
+            "own, so sign-in and submission limits are %d times looser than set. Set "
+            "REDIS_URL to share them.",
+            server.cfg.workers,
+            server.cfg.workers,
+        )
+
+
+# Responses do not name the server software (no "Server: gunicorn" header).
+from gunicorn.http import wsgi as _wsgi  # noqa: E402
+
+_default_headers = _wsgi.Response.default_headers
+
+
+def _headers_without_server(self):
+    return [h for h in _default_headers(self) if not h.lower().startswith("server:")]
+
+
+_wsgi.Response.default_headers = _headers_without_server

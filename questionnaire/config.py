@@ -153,6 +153,7 @@ def load(env: str | None = None) -> dict[str, Any]:
         "(alert emails link to it)",
     )
     digest_hour = os.environ.get("DIGEST_HOUR", "").strip()
+    secure_cookies = _bool("SESSION_COOKIE_SECURE", production)
     return {
         "APP_ENV": env,
         "TESTING": env == "testing",
@@ -174,12 +175,15 @@ def load(env: str | None = None) -> dict[str, Any]:
         # A distressed person may take their time: CSRF tokens last as long as the
         # browser session instead of one hour.
         "WTF_CSRF_TIME_LIMIT": None,
-        "SESSION_COOKIE_NAME": "ks_session",
+        # "__Host-": the browser keeps it to this host, over HTTPS, for every path (only a
+        # Secure cookie may have the prefix, so plain-HTTP load tests go without it).
+        "SESSION_COOKIE_NAME": "__Host-ks_session" if secure_cookies else "ks_session",
+        "SESSION_COOKIE_PATH": "/",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         # Secure cookies in production; SESSION_COOKIE_SECURE=false only for plain-HTTP
         # load tests on localhost.
-        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
+        "SESSION_COOKIE_SECURE": secure_cookies,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         # Clinician area
         "CLINIC_TIMEZONE": _timezone(),

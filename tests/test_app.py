@@ -70,6 +70,16 @@ def test_production_with_a_secret_key_uses_secure_cookies(monkeypatch, tmp_path)
     app = create_app({"APP_ENV": "production"})
     assert app.config["SECRET_KEY"] == "x" * 64
     assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-ks_session"
+    assert (app.config["SESSION_COOKIE_PATH"], app.config["SESSION_COOKIE_DOMAIN"]) == ("/", None)
+    cookie = (
+        app.test_client()
+        .get("/clinician/sign-in", base_url="https://localhost")
+        .headers["Set-Cookie"]
+    )
+    assert cookie.startswith("__Host-ks_session=")
+    assert {"Secure", "HttpOnly", "Path=/"} <= {p.strip() for p in cookie.split(";")}
+    assert "Domain" not in cookie
     assert app.config["FHIR_BASE_URL"] == "https://screening.example.org/fhir"
     assert app.config["APP_BASE_URL"] == "https://screening.example.org"
 

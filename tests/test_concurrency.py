@@ -62,6 +62,9 @@ def test_no_submission_is_lost_under_concurrent_load(server_database, tmp_path):
     ):
         references = list(pool.map(lambda _: one_screening(base, statuses), range(SCREENINGS)))
     assert [s for s in statuses if s >= 500] == []
+    # four workers and no REDIS_URL: the start-up log says what that means
+    log = (tmp_path / "gunicorn.log").read_text()
+    assert "Running 4 workers without REDIS_URL" in log
     assert len(references) == SCREENINGS
     assert len(set(references)) == SCREENINGS
     with app.app_context():
