@@ -20,6 +20,7 @@ ACTIONS: dict[str, str] = {
     "signed-out": "Signed out",
     "sign-in-failed": "Failed sign-in",
     "locked-out": "Locked out",
+    "unlocked": "Sign-in unlocked by an admin",
     "mfa-enrolled": "Second factor enrolled",
     "mfa-reset": "Second factor reset",
     "account-created": "Account created",

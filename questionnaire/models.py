@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -202,7 +203,6 @@ class Clinician(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: Emails about urgent screenings (on by default; each clinician's own choice).
     alerts_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
@@ -210,6 +210,22 @@ class Clinician(db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+
+class SignInLock(db.Model):
+    """Sign-in refused to one account from one address, until a time: failures from
+    elsewhere never lock a clinician out of their own address."""
+
+    __tablename__ = "sign_in_locks"
+    __table_args__ = (UniqueConstraint("clinician_id", "address"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    clinician_id: Mapped[int] = mapped_column(ForeignKey("clinicians.id", ondelete="CASCADE"))
+    #: The client address as the app sees it (through PROXY_FIX_HOPS); "" when unknown.
+    address: Mapped[str] = mapped_column(String(45))
+    locked_until: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    clinician: Mapped[Clinician] = relationship()
 
 
 class ClinicianSession(db.Model):

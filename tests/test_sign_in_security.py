@@ -93,3 +93,72 @@ def test_whole_queue_exports_are_for_admins(app, signed_in, admin_account):
     assert admin.client.get("/clinician/export.csv").status_code == 200
     links = soup(admin.client.get("/clinician/")).select('a[href^="/clinician/export"]')
     assert [words(a) for a in links] == ["CSV", "FHIR Bundle"]
+
+
+def test_failures_from_one_address_never_lock_the_clinician_out_of_theirs(
+    migrated, tmp_path, clock
+):
+    """Behind one proxy (PROXY_FIX_HOPS=1), five wrong passwords from an outsider's
+    address lock that address only; an admin sees the lock and lifts it, audited."""
+    import shutil
+
+    from sqlalchemy.engine import make_url
+
+    from questionnaire import create_app
+
+    from .conftest import ON_POSTGRESQL
+    from .staff import audit_rows, make_clinician
+
+    if ON_POSTGRESQL:
+        url = migrated
+    else:
+        url = f"sqlite:///{tmp_path / 'proxy.sqlite3'}"
+        shutil.copyfile(make_url(migrated).database, tmp_path / "proxy.sqlite3")
+    app = create_app({"APP_ENV": "testing", "DATABASE_URL": url, "PROXY_FIX_HOPS": 1})
+    if ON_POSTGRESQL:
+        with app.app_context():
+            from sqlalchemy import text as sql
+
+            from questionnaire.extensions import db
+
+            tables = ", ".join(t.name for t in db.metadata.sorted_tables)
+            db.session.execute(sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+    account = make_clinician(app)
+    admin_account = make_clinician(app, "ada@clinic.example", role="admin")
+
+    def browser(address: str) -> Staff:
+        client = app.test_client()
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = address
+        return Staff(client, clock)
+
+    outsider, clinician = browser("203.0.113.9"), browser("198.51.100.20")
+    for _ in range(5):
+        assert outsider.sign_in(account["email"], "not the password").status_code == 422
+    assert [e.action for e in audit_rows(app)][-1] == "locked-out"
+    # the outsider's address is locked, even with the right password...
+    assert outsider.sign_in(account["email"], account["password"]).status_code == 422
+    # ...but the clinician signs in from their own address
+    clinician.full_sign_in(account)
+    assert clinician.client.get("/clinician/").status_code == 200
+
+    admin = browser("198.51.100.30")
+    admin.full_sign_in(admin_account)
+    page = soup(admin.client.get("/clinician/accounts"))
+    [row] = page.select("tr[data-lock]")
+    assert [words(td) for td in row.find_all("td")][:2] == [account["email"], "203.0.113.9"]
+    assert admin.post(row.select_one("form")["action"]).status_code == 303
+    event = audit_rows(app)[-1]
+    assert (event.action, event.actor_email, event.detail) == (
+        "unlocked",
+        admin_account["email"],
+        f"{account['email']}: 1 lock lifted",
+    )
+    assert soup(admin.client.get("/clinician/accounts")).select("tr[data-lock]") == []
+    outsider.clock.advance(seconds=31)
+    assert outsider.sign_in(account["email"], account["password"]).status_code == 303
+    with app.app_context():
+        from questionnaire.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()

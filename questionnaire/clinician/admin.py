@@ -23,6 +23,7 @@ from sqlalchemy import false, select, tuple_
 
 from .. import accounts as account_service
 from .. import audit, clock, outbox
+from ..auth import throttle
 from ..extensions import db
 from ..forms.clinician import AccountForm
 from ..models import AuditEvent, Clinician
@@ -138,7 +139,12 @@ def audit_log() -> str | Response:
 
 def _accounts_page(form: AccountForm, status: int = 200) -> Response:
     clinicians = db.session.scalars(select(Clinician).order_by(Clinician.email)).all()
-    html = render_template("clinician/accounts.html", clinicians=clinicians, form=form)
+    html = render_template(
+        "clinician/accounts.html",
+        clinicians=clinicians,
+        form=form,
+        locks=throttle.locks_in_force(clock.now()),
+    )
     return make_response(html, status)
 
 
@@ -187,6 +193,21 @@ def disable_account(clinician_id: int) -> Response:
     account_service.disable(clinician, clock.now(), by=current_user.clinician)
     db.session.commit()
     flash(f"Account disabled for {clinician.email}")
+    return redirect(url_for(".accounts"), code=303)
+
+
+@bp.post("/accounts/<int:clinician_id>/unlock")
+@admin_required
+def unlock_account(clinician_id: int) -> Response:
+    clinician = _account(clinician_id)
+    lifted = throttle.unlock(clinician)
+    audit.record(
+        "unlocked",
+        actor=current_user.clinician,
+        detail=f"{clinician.email}: {lifted} lock{'' if lifted == 1 else 's'} lifted",
+    )
+    db.session.commit()
+    flash(f"Sign-in unlocked for {clinician.email}")
     return redirect(url_for(".accounts"), code=303)
 
 
