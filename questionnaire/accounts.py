@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from . import audit
 from .auth import passwords, sessions
 from .extensions import db
-from .models import Clinician
+from .models import Clinician, ClinicianSession
 from .vocabulary import Role
 
 
@@ -74,3 +74,18 @@ def reset_second_factor(
 
 def _audit(action: str, by: Clinician | None, by_name: str, detail: str) -> None:
     audit.record(action, actor=by, actor_email=by_name or None, detail=detail)
+
+
+def reencrypt_secrets() -> int:
+    """Read every authenticator secret (any key opens it) and write it back (the first
+    key seals it): after a new key is put first in MFA_ENCRYPTION_KEY."""
+    done = 0
+    for model, column in (
+        (Clinician, Clinician.totp_secret),
+        (ClinicianSession, ClinicianSession.pending_totp_secret),
+    ):
+        rows = db.session.execute(select(model.id, column).where(column.is_not(None))).all()
+        for row_id, plain in rows:
+            db.session.execute(update(model).where(model.id == row_id).values({column: plain}))
+            done += 1
+    return done

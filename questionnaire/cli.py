@@ -1,4 +1,5 @@
-"""Command-line tools: ``flask --app wsgi clinician create|list|disable|reset-mfa``."""
+"""Command-line tools: ``flask --app wsgi clinician create|list|disable|reset-mfa|
+rotate-mfa-key``, ``purge``, ``demo seed`` and ``outbox run``."""
 
 from __future__ import annotations
 
@@ -83,6 +84,15 @@ def _change(email: str, change: Callable[..., object], done: str) -> None:
     change(clinician, clock.now(), by=None, by_name=CLI_ACTOR)
     db.session.commit()
     click.echo(done.format(email=clinician.email))
+
+
+@clinician_cli.command("rotate-mfa-key")
+def rotate_mfa_key() -> None:
+    """Re-encrypt every stored authenticator secret with the first MFA_ENCRYPTION_KEY."""
+    done = accounts.reencrypt_secrets()
+    db.session.commit()
+    click.echo(f"Re-encrypted {done} authenticator secrets with the first key.")
+    click.echo("Keys after the first can now be removed from MFA_ENCRYPTION_KEY.")
 
 
 @click.command("purge")

@@ -100,6 +100,26 @@ def _public_url(name: str, production: bool, *, local: str, why: str) -> str:
     return local
 
 
+def _mfa_keys(production: bool, secret_key: str) -> tuple[str, ...]:
+    from .auth.secret_box import derived_key, parse_keys
+
+    raw = os.environ.get("MFA_ENCRYPTION_KEY", "")
+    try:
+        keys = parse_keys(raw)
+    except ValueError as error:
+        raise ConfigError(f"MFA_ENCRYPTION_KEY: {error}") from error
+    if keys:
+        return keys
+    if production:
+        raise ConfigError(
+            "MFA_ENCRYPTION_KEY is not set. Set it to a key made with "
+            "python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())' (a comma-separated list while you "
+            "rotate keys: the first encrypts, all decrypt)."
+        )
+    return (derived_key(secret_key),)
+
+
 def _hour(name: str, raw: str) -> int | None:
     if not raw:
         return None
@@ -153,6 +173,7 @@ def load(env: str | None = None) -> dict[str, Any]:
         "(alert emails link to it)",
     )
     digest_hour = os.environ.get("DIGEST_HOUR", "").strip()
+    mfa_keys = _mfa_keys(production, secret)
     secure_cookies = _bool("SESSION_COOKIE_SECURE", production)
     return {
         "APP_ENV": env,
@@ -210,6 +231,8 @@ def load(env: str | None = None) -> dict[str, Any]:
         # Alerts (clinician.md): links in emails, the mail server (none: written to the
         # log), the reminder for an urgent submission still new, the optional digest.
         "APP_BASE_URL": app_base,
+        # Authenticator secrets are encrypted with the first key; every key decrypts.
+        "MFA_ENCRYPTION_KEYS": mfa_keys,
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "").strip(),
         "MAIL_PORT": _int("MAIL_PORT", 587),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", "").strip(),

@@ -24,6 +24,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .auth.secret_box import EncryptedText
 from .extensions import db
 from .vocabulary import (
     STORED_OUTCOMES,
@@ -201,7 +202,8 @@ class Clinician(db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="clinician")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: Encrypted at rest (MFA_ENCRYPTION_KEY): code reads and writes it in clear.
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedText())
     totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     #: Emails about urgent screenings (on by default; each clinician's own choice).
@@ -242,7 +244,7 @@ class ClinicianSession(db.Model):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     second_factor_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The key shown while enrolling an authenticator, until a code confirms it.
-    pending_totp_secret: Mapped[str | None] = mapped_column(String(64))
+    pending_totp_secret: Mapped[str | None] = mapped_column(EncryptedText())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     clinician: Mapped[Clinician] = relationship()

@@ -61,6 +61,10 @@ def development_server(database_url: str, *, log: Path):
     return _serve(command, env, port, log)
 
 
+#: A Fernet key for the throwaway test servers.
+TEST_MFA_KEY = "Tm-GJOO4hbkG6UHx_wUwzpNTkKudfpGSQ4Iy9tpCHrY="
+
+
 def gunicorn(database_url: str, *, workers: int, log: Path, **settings: str):
     """Serve the app under gunicorn (production settings) and yield its base URL."""
     port = free_port()
@@ -69,6 +73,7 @@ def gunicorn(database_url: str, *, workers: int, log: Path, **settings: str):
         "APP_ENV": "production",
         "FHIR_BASE_URL": "https://screening.example.org/fhir",
         "APP_BASE_URL": "https://screening.example.org",
+        "MFA_ENCRYPTION_KEY": TEST_MFA_KEY,
         "SECRET_KEY": "test-secret-key-shared-by-every-worker-" + "x" * 24,
         "DATABASE_URL": database_url,
         "SESSION_COOKIE_SECURE": "false",  # plain HTTP on localhost

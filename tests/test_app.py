@@ -54,6 +54,18 @@ def test_production_refuses_to_start_without_a_fhir_base_url(monkeypatch):
         create_app({"APP_ENV": "production"})
 
 
+def test_production_refuses_to_start_without_an_mfa_encryption_key(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("FHIR_BASE_URL", "https://screening.example.org/fhir")
+    monkeypatch.setenv("APP_BASE_URL", "https://screening.example.org")
+    monkeypatch.delenv("MFA_ENCRYPTION_KEY", raising=False)
+    with pytest.raises(config.ConfigError, match="MFA_ENCRYPTION_KEY is not set"):
+        create_app({"APP_ENV": "production"})
+    monkeypatch.setenv("MFA_ENCRYPTION_KEY", "not-a-key")
+    with pytest.raises(config.ConfigError, match="key 1 is not a Fernet key"):
+        create_app({"APP_ENV": "production"})
+
+
 def test_production_refuses_to_start_without_an_app_base_url(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     monkeypatch.setenv("FHIR_BASE_URL", "https://screening.example.org/fhir")
@@ -66,6 +78,7 @@ def test_production_with_a_secret_key_uses_secure_cookies(monkeypatch, tmp_path)
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     monkeypatch.setenv("FHIR_BASE_URL", "https://screening.example.org/fhir/")
     monkeypatch.setenv("APP_BASE_URL", "https://screening.example.org/")
+    monkeypatch.setenv("MFA_ENCRYPTION_KEY", "Tm-GJOO4hbkG6UHx_wUwzpNTkKudfpGSQ4Iy9tpCHrY=")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/p.sqlite3")
     app = create_app({"APP_ENV": "production"})
     assert app.config["SECRET_KEY"] == "x" * 64

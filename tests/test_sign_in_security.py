@@ -162,3 +162,58 @@ def test_failures_from_one_address_never_lock_the_clinician_out_of_theirs(
 
         db.session.remove()
         db.engine.dispose()
+
+
+def test_the_authenticator_secret_is_in_no_column_of_the_database(app, staff):
+    from sqlalchemy import inspect
+    from sqlalchemy import text as sql
+
+    from questionnaire.extensions import db
+
+    from .staff import make_clinician
+
+    account = make_clinician(app, "new@clinic.example", enrolled=False)
+    staff.full_sign_in(account)  # enrols: the secret shown once, then stored
+    secret = account["secret"]
+    with app.app_context():
+        stored = []
+        for table in inspect(db.engine).get_table_names():
+            for row in db.session.execute(sql(f'SELECT * FROM "{table}"')):  # noqa: S608
+                stored += [str(value) for value in row]
+        ciphertext = db.session.scalar(
+            sql("SELECT totp_secret FROM clinicians WHERE email = 'new@clinic.example'")
+        )
+    assert stored and not [value for value in stored if secret in value]
+    assert ciphertext.startswith("gAAAAA")  # a Fernet token
+
+
+def test_rotating_the_key_re_encrypts_and_old_keys_still_read(app, runner):
+    from cryptography.fernet import Fernet
+    from sqlalchemy import select
+    from sqlalchemy import text as sql
+
+    from questionnaire.extensions import db
+    from questionnaire.models import Clinician
+
+    from .staff import make_clinician
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    app.config["MFA_ENCRYPTION_KEYS"] = (old,)
+    account = make_clinician(app, "sam@clinic.example")
+
+    def raw() -> str:
+        with app.app_context():
+            return db.session.scalar(sql("SELECT totp_secret FROM clinicians"))
+
+    sealed_with_old = raw()
+    app.config["MFA_ENCRYPTION_KEYS"] = (new, old)
+    with app.app_context():  # the old key still reads
+        assert db.session.scalar(select(Clinician.totp_secret)) == account["secret"]
+    result = runner.invoke(args=["clinician", "rotate-mfa-key"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Re-encrypted 1 authenticator secrets with the first key.")
+    assert raw() != sealed_with_old
+    assert Fernet(new.encode()).decrypt(raw().encode()).decode() == account["secret"]
+    app.config["MFA_ENCRYPTION_KEYS"] = (new,)  # the old key can go
+    with app.app_context():
+        assert db.session.scalar(select(Clinician.totp_secret)) == account["secret"]
