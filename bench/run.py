@@ -43,9 +43,7 @@ from questionnaire import demo  # noqa: E402 (after the path is set)
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SECRET_KEY = "benchmark-secret-key-" + "x" * 40
-MFA_KEY = (
-    "Tm-GJOO4hbkG6UHx_wUwzpNTkKudfpGSQ4Iy9tpCHrY="  # a throwaway benchmark key
-)
+MFA_KEY = "Tm-GJOO4hbkG6UHx_wUwzpNTkKudfpGSQ4Iy9tpCHrY="  # a throwaway benchmark key
 PASSWORD = "benchmark clinician passphrase"  # noqa: S105 (a throwaway benchmark account)
 #: One realistic screening (the demo data's own), walked by every simulated patient.
 STEPS = demo.as_steps(demo.random_answers(random.Random(2026)))  # noqa: S311 (not a secret)

@@ -1,10 +1,9 @@
-"""Command-line tools: ``flask --app wsgi clinician create|list|disable|reset-mfa|
+"""Command-line tools: ``flask --app wsgi clinician create|invite|reset|list|disable|
 rotate-mfa-key``, ``purge``, ``demo seed`` and ``outbox run``."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 
 import click
 from flask import current_app
@@ -64,26 +63,42 @@ def list_accounts() -> None:
         )
 
 
+@clinician_cli.command("invite")
+@click.argument("email")
+@click.option("--admin", is_flag=True, help="Also manages accounts and reads the audit log.")
+def invite(email: str, admin: bool) -> None:
+    """Create an account and print its one-time set-up link (24 hours): the person sets
+    their own password and enrols their own authenticator."""
+    role = Role.ADMIN if admin else Role.CLINICIAN
+    try:
+        clinician, token = accounts.invite(email, role, clock.now(), by=None, by_name=CLI_ACTOR)
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Invited {clinician.email} as {role}. Send them this link (one use, 24 hours):")
+    click.echo(accounts.link_url(token))
+
+
+@clinician_cli.command("reset")
+@click.argument("email")
+def reset(email: str) -> None:
+    """Forget an account's password and authenticator, end its sessions, and print a new
+    one-time set-up link (24 hours)."""
+    clinician = _find(email)
+    token = accounts.reset(clinician, clock.now(), by=None, by_name=CLI_ACTOR)
+    db.session.commit()
+    click.echo(f"Reset {clinician.email}. Send them this link (one use, 24 hours):")
+    click.echo(accounts.link_url(token))
+
+
 @clinician_cli.command("disable")
 @click.argument("email")
 def disable(email: str) -> None:
     """Disable an account and end its sessions."""
-    _change(email, accounts.disable, "Disabled {email}.")
-
-
-@clinician_cli.command("reset-mfa")
-@click.argument("email")
-def reset_mfa(email: str) -> None:
-    """Forget an account's authenticator; they set it up again at next sign-in."""
-    _change(email, accounts.reset_second_factor, "Second factor reset for {email}.")
-
-
-def _change(email: str, change: Callable[..., object], done: str) -> None:
-    """One account change by the command line, committed and confirmed."""
     clinician = _find(email)
-    change(clinician, clock.now(), by=None, by_name=CLI_ACTOR)
+    accounts.disable(clinician, clock.now(), by=None, by_name=CLI_ACTOR)
     db.session.commit()
-    click.echo(done.format(email=clinician.email))
+    click.echo(f"Disabled {clinician.email}.")
 
 
 @clinician_cli.command("rotate-mfa-key")

@@ -111,7 +111,7 @@ class Submission(db.Model):
         Index("ix_submissions_queue", "priority", "queue_rank", "id"),
         Index("ix_submissions_status_queue", "status", "priority", "queue_rank", "id"),
         Index("ix_submissions_outcome_queue", "outcome", "priority", "queue_rank", "id"),
-        Index("ix_submissions_status_outcome", "status", "outcome", "priority", "queue_rank"),
+        Index("ix_submissions_status_outcome", "status", "outcome", "priority", "queue_rank", "id"),
         Index("ix_submissions_closed", "status", "closed_at"),
     )
 
@@ -212,6 +212,29 @@ class Clinician(db.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+
+class AccountLink(db.Model):
+    """A one-time link with which a person sets their own password and enrols their own
+    authenticator: an invitation to a new account, or a reset of an existing one. Only
+    the hash of its token is kept; it works once, for ``LINK_HOURS``."""
+
+    __tablename__ = "account_links"
+    __table_args__ = (CheckConstraint("purpose IN ('invite', 'reset')", name="purpose_known"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    clinician_id: Mapped[int] = mapped_column(
+        ForeignKey("clinicians.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(8))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The authenticator key shown on the set-up page, until a code confirms it.
+    pending_totp_secret: Mapped[str | None] = mapped_column(EncryptedText())
+
+    clinician: Mapped[Clinician] = relationship()
 
 
 class SignInLock(db.Model):

@@ -13,8 +13,9 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-#: A token in a patient link: /screening/result/<token>[/delete], /screening/resume/<token>.
-_SECRET_PATHS = re.compile(r"(/screening/(?:result|resume)/)[^/?\s\"]+")
+#: A token in a link: /screening/result/<token>[/delete], /screening/resume/<token>, and
+#: a clinician's account set-up link /clinician/welcome/<token>.
+_SECRET_PATHS = re.compile(r"(/screening/(?:result|resume)/|/clinician/welcome/)[^/?\s\"]+")
 _QUERY = re.compile(r"\?[^\s\"]*")
 REDACTED = "[redacted]"
 

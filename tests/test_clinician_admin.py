@@ -6,6 +6,7 @@ import html
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pyotp
 import pytest
 from sqlalchemy import select
 from sqlalchemy import text as sql
@@ -16,7 +17,7 @@ from questionnaire.extensions import db
 from questionnaire.models import AuditEvent, Clinician
 
 from .helpers import text
-from .html import soup, words
+from .html import error_summary, soup, words
 from .staff import PASSWORD, Staff, audit_rows, make_submission
 
 
@@ -119,26 +120,55 @@ def test_the_audit_table_is_append_only(app, clock):
         assert db.session.scalar(select(AuditEvent.detail)) == ""
 
 
-def test_admin_creates_an_account_that_can_sign_in(app, staff, admin_account, clock):
-    staff.full_sign_in(admin_account)
-    response = staff.post(
-        "/clinician/accounts",
-        {
-            "email": "New.Person@Clinic.example",
-            "role": "clinician",
-            "password": "river stones under moonlight",
+def set_up(client, link: str, password: str, clock) -> tuple[int, str | None, str]:
+    """Open a set-up link, choose ``password`` and enrol with the key shown: (status,
+    where it leads, the key)."""
+    page = soup(client.get(link))
+    secret = words(page.select_one("[data-totp-secret]"))
+    response = client.post(
+        link,
+        data={
+            "csrf_token": page.select_one('input[name="csrf_token"]')["value"],
+            "password": password,
+            "code": pyotp.TOTP(secret).at(clock.now()),
         },
     )
-    assert (response.status_code, response.location) == (303, "/clinician/accounts")
-    assert audit_rows(app)[-1].detail == "new.person@clinic.example as clinician"
+    return response.status_code, response.location, secret
+
+
+def test_admin_invites_an_account_whose_owner_sets_it_up(app, staff, admin_account, clock):
+    staff.full_sign_in(admin_account)
+    response = staff.post(
+        "/clinician/accounts", {"email": "New.Person@Clinic.example", "role": "clinician"}
+    )
+    assert response.status_code == 200
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    link = words(soup(response).select_one("[data-invite-link]"))
+    assert link.startswith("http://127.0.0.1:5000/clinician/welcome/")  # APP_BASE_URL
+    assert audit_rows(app)[-1].detail == "new.person@clinic.example as clinician, invited"
+    path = link.removeprefix("http://127.0.0.1:5000")
     newcomer = Staff(app.test_client(), clock)
+    status, location, secret = set_up(newcomer.client, path, "river stones under moonlight", clock)
+    assert (status, location) == (303, "/clinician/sign-in?ready=1")
+    clock.advance(seconds=31)
     newcomer.full_sign_in(
         {
             "email": "new.person@clinic.example",
             "password": "river stones under moonlight",
-            "secret": None,
+            "secret": secret,
         }
     )
+    # the link works once
+    again = app.test_client().get(path)
+    assert again.status_code == 404
+    assert words(soup(again).h1) == "This set-up link does not work"
+
+
+def test_an_invite_link_expires_after_24_hours(app, runner, clock):
+    result = runner.invoke(args=["clinician", "invite", "late@clinic.example"])
+    link = result.output.splitlines()[-1].removeprefix("http://127.0.0.1:5000")
+    clock.advance(hours=24, seconds=1)
+    assert app.test_client().get(link).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -149,14 +179,44 @@ def test_admin_creates_an_account_that_can_sign_in(app, staff, admin_account, cl
         ("QWERTYUIOP123", "Password is too common. Choose a longer or less common one"),
     ],
 )
-def test_weak_passwords_are_refused(app, staff, admin_account, password, message):
-    staff.full_sign_in(admin_account)
-    response = staff.post(
-        "/clinician/accounts",
-        {"email": "x@clinic.example", "role": "clinician", "password": password},
+def test_weak_passwords_are_refused_at_set_up(app, runner, clock, password, message):
+    result = runner.invoke(args=["clinician", "invite", "x@clinic.example"])
+    link = result.output.splitlines()[-1].removeprefix("http://127.0.0.1:5000")
+    client = app.test_client()
+    page = soup(client.get(link))
+    response = client.post(
+        link,
+        data={
+            "csrf_token": page.select_one('input[name="csrf_token"]')["value"],
+            "password": password,
+            "code": "123456",
+        },
     )
     assert response.status_code == 422
-    assert f'<a href="#password">{message}</a>' in html.unescape(text(response))
+    assert error_summary(soup(response))[0] == ("#password", message)
+
+
+def test_a_reset_leaves_the_old_password_unable_to_enrol(app, staff, admin_account, account, clock):
+    staff.full_sign_in(admin_account)
+    response = staff.post(f"/clinician/accounts/{account['id']}/reset")
+    link = words(soup(response).select_one("[data-invite-link]"))
+    assert audit_rows(app)[-1].action == "mfa-reset"
+    # whoever knew the old password gets nowhere: no sign-in, so no enrolment
+    thief = Staff(app.test_client(), clock)
+    assert thief.sign_in(account["email"], account["password"]).status_code == 422
+    assert thief.client.get("/clinician/code").location.startswith("/clinician/sign-in")
+    # the owner sets a new password and authenticator with the link
+    status, _, secret = set_up(
+        app.test_client(),
+        link.removeprefix("http://127.0.0.1:5000"),
+        "a brand new passphrase",
+        clock,
+    )
+    assert status == 303
+    clock.advance(seconds=31)
+    Staff(app.test_client(), clock).full_sign_in(
+        {"email": account["email"], "password": "a brand new passphrase", "secret": secret}
+    )
 
 
 def test_admin_disables_an_account_and_its_sessions_end(app, staff, admin_account, account, clock):
@@ -166,15 +226,6 @@ def test_admin_disables_an_account_and_its_sessions_end(app, staff, admin_accoun
     staff.post(f"/clinician/accounts/{account['id']}/disable")
     assert other.client.get("/clinician/").location == "/clinician/sign-in?next=/clinician/"
     assert audit_rows(app)[-1].action == "account-disabled"
-
-
-def test_admin_resets_a_second_factor(app, staff, admin_account, account, clock):
-    staff.full_sign_in(admin_account)
-    staff.post(f"/clinician/accounts/{account['id']}/reset-mfa")
-    again = Staff(app.test_client(), clock)
-    again.sign_in(account["email"], account["password"])
-    assert "Set up your authenticator app" in text(again.code_page())
-    assert audit_rows(app)[-1].action == "mfa-reset"
 
 
 # --- command line ---------------------------------------------------------------
@@ -194,7 +245,9 @@ def test_cli_creates_lists_disables_and_resets(app, runner):
         assert passwords.verify(clinician.password_hash, PASSWORD)
     listing = runner.invoke(args=["clinician", "list"])
     assert "cli@clinic.example" in listing.output and "not set" in listing.output
-    assert runner.invoke(args=["clinician", "reset-mfa", "cli@clinic.example"]).exit_code == 0
+    reset = runner.invoke(args=["clinician", "reset", "cli@clinic.example"])
+    assert reset.exit_code == 0
+    assert reset.output.splitlines()[-1].startswith("http://127.0.0.1:5000/clinician/welcome/")
     assert runner.invoke(args=["clinician", "disable", "cli@clinic.example"]).exit_code == 0
     with app.app_context():
         assert db.session.scalar(select(Clinician.active)) is False

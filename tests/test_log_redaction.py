@@ -94,6 +94,7 @@ def test_development_server_log_has_no_link_token_or_query(server_database, tmp_
         ),
         ("/screening/start", "/screening/start"),
         ("/clinician/", "/clinician/"),
+        ("/clinician/welcome/Zx-9_a", "/clinician/welcome/[redacted]"),
     ],
 )
 def test_redact(line, expected):

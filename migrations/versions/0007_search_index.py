@@ -57,7 +57,7 @@ def upgrade():
     op.create_index(
         "ix_submissions_status_outcome",
         "submissions",
-        ["status", "outcome", "priority", "queue_rank"],
+        ["status", "outcome", "priority", "queue_rank", "id"],
     )
     bind = op.get_bind()
     table = sa.table(

@@ -137,15 +137,22 @@ def audit_log() -> str | Response:
     )
 
 
-def _accounts_page(form: AccountForm, status: int = 200) -> Response:
+def _accounts_page(
+    form: AccountForm, status: int = 200, *, link_for: tuple[str, str] | None = None
+) -> Response:
+    """The accounts page; ``link_for`` (email, link) shows a new set-up link, once."""
     clinicians = db.session.scalars(select(Clinician).order_by(Clinician.email)).all()
     html = render_template(
         "clinician/accounts.html",
         clinicians=clinicians,
         form=form,
         locks=throttle.locks_in_force(clock.now()),
+        link_for=link_for,
+        link_hours=account_service.LINK_HOURS,
     )
-    return make_response(html, status)
+    response = make_response(html, status)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @bp.get("/accounts")
@@ -160,19 +167,15 @@ def create_account() -> Response:
     form = AccountForm()
     if form.validate():
         try:
-            clinician = account_service.create(
-                form.email.data,
-                form.password.data,
-                Role(form.role.data),
-                clock.now(),
-                by=current_user.clinician,
+            clinician, token = account_service.invite(
+                form.email.data, Role(form.role.data), clock.now(), by=current_user.clinician
             )
         except account_service.AccountError as error:
             form.email.errors = [str(error)]
         else:
             db.session.commit()
-            flash(f"Account created for {clinician.email}")
-            return redirect(url_for(".accounts"), code=303)
+            link = (clinician.email, account_service.link_url(token))
+            return _accounts_page(AccountForm(formdata=None), link_for=link)
     return _accounts_page(form, 422)
 
 
@@ -211,11 +214,12 @@ def unlock_account(clinician_id: int) -> Response:
     return redirect(url_for(".accounts"), code=303)
 
 
-@bp.post("/accounts/<int:clinician_id>/reset-mfa")
+@bp.post("/accounts/<int:clinician_id>/reset")
 @admin_required
-def reset_mfa(clinician_id: int) -> Response:
+def reset_account(clinician_id: int) -> Response:
+    """Forget the password and authenticator: the person sets both again with a link."""
     clinician = _account(clinician_id)
-    account_service.reset_second_factor(clinician, clock.now(), by=current_user.clinician)
+    token = account_service.reset(clinician, clock.now(), by=current_user.clinician)
     db.session.commit()
-    flash(f"Second factor reset for {clinician.email}. They set it up again at next sign-in")
-    return redirect(url_for(".accounts"), code=303)
+    link = (clinician.email, account_service.link_url(token))
+    return _accounts_page(AccountForm(formdata=None), link_for=link)

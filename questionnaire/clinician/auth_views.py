@@ -18,10 +18,11 @@ from flask import (
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
+from .. import accounts as account_service
 from .. import audit, clock
 from ..auth import passwords, sessions, throttle, totp
 from ..extensions import db, limiter
-from ..forms.clinician import CodeForm, SignInForm
+from ..forms.clinician import CodeForm, SetUpForm, SignInForm
 from ..models import Clinician
 from . import bp
 from .access import password_done, public, safe_return
@@ -159,3 +160,61 @@ def sign_out() -> Response:
     logout_user()
     session.clear()
     return redirect(url_for(".sign_in", signed_out=1), code=303)
+
+
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+@limiter.limit(_sign_in_limit, methods=["POST"])
+@public
+def welcome(token: str) -> Response:
+    """An invited or reset account: its owner chooses a password and enrols their
+    authenticator, in one go, with a link that works once for 24 hours."""
+    now = clock.now()
+    link = account_service.open_link(token, now)
+    if link is None:
+        html = render_template(
+            "clinician/error.html",
+            title="This set-up link does not work",
+            message="It has been used already, or it is more than "
+            f"{account_service.LINK_HOURS} hours old. Ask an admin of the clinic for a new one.",
+            link=url_for(".sign_in"),
+            link_text="Go to the sign-in page",
+        )
+        return _private(make_response(html, 404))
+    if link.pending_totp_secret is None:
+        link.pending_totp_secret = totp.new_secret()
+        db.session.commit()
+    secret = cast(str, link.pending_totp_secret)
+    clinician = link.clinician
+    form = SetUpForm()
+    if form.validate_on_submit():
+        step = totp.matching_step(secret, form.code.data, now)
+        if step is None:
+            form.code.errors = [WRONG_CODE]
+        elif not account_service.use_link(link, now):
+            db.session.rollback()
+            return redirect(url_for(".welcome", token=token), code=303)  # used meanwhile
+        else:
+            clinician.password_hash = passwords.hash_password(form.password.data)
+            clinician.totp_secret = secret
+            clinician.totp_last_step = step
+            audit.record(
+                "mfa-enrolled", actor=clinician, detail=f"set up with a {link.purpose} link"
+            )
+            db.session.commit()
+            return redirect(url_for(".sign_in", ready=1), code=303)
+    uri = totp.provisioning_uri(secret, clinician.email)
+    html = render_template(
+        "clinician/welcome.html",
+        form=form,
+        email=clinician.email,
+        secret=secret,
+        qr=totp.qr_svg(uri),
+        token=token,
+    )
+    return _private(make_response(html, 422 if form.is_submitted() else 200))
+
+
+def _private(response: Response) -> Response:
+    """A page reached by a secret link: the link never leaves in a Referer header."""
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

@@ -167,10 +167,29 @@ class AccountForm(QuestionForm):
         [Option(r.value, r.value.capitalize()) for r in Role],
         [Select("Select a role")],
     )
+
+
+class SetUpForm(QuestionForm):
+    """The owner of an invited or reset account sets their password and enrols their
+    authenticator, in one go."""
+
     password = PasswordField(
-        "Initial password",
+        "Choose a password",
         [Required("Enter a password"), PasswordPolicy()],
-        hint=f"At least {passwords.MIN_LENGTH} characters. Long phrases are good. "
-        "The person signs in with it, then sets up their authenticator app.",
+        hint=f"At least {passwords.MIN_LENGTH} characters. A few unusual words make a good "
+        "one. Nobody else at the clinic will know it.",
         autocomplete="new-password",
+    )
+    code = TextField(
+        "Code from your authenticator app",
+        [
+            Required("Enter the 6-digit code from your authenticator app"),
+            Text(
+                20,
+                too_long="Enter the 6-digit code from your authenticator app",
+                control="Enter the 6-digit code from your authenticator app",
+            ),
+        ],
+        hint="After you add the key above to the app, it shows a 6-digit code.",
+        autocomplete="one-time-code",
     )
