@@ -109,7 +109,16 @@ def search_condition(query: str) -> ColumnElement[bool]:
     if not terms:
         return false()
     if db.session.get_bind().dialect.name == "postgresql":
-        return or_(*(Submission.search_text.like(f"%{term}%") for term in terms))
+        # The matches first, through the trigram index, and only then the queue order:
+        # left to itself, the planner walks the whole queue in order looking for a rare
+        # match (seconds at a million rows).
+        hits = (
+            select(Submission.id)
+            .where(or_(*(Submission.search_text.like(f"%{term}%") for term in terms)))
+            .cte("search_hits")
+            .prefix_with("MATERIALIZED")
+        )
+        return Submission.id.in_(select(hits.c.id))
     index = table("submissions_search", column("rowid"), column("search_text"))
     return or_(
         *(
@@ -140,11 +149,22 @@ def filtered(filters: Filters) -> Select[tuple[Submission]]:
     return statement
 
 
-def ordered(statement: Select[tuple[Submission]]) -> Select[tuple[Submission]]:
+def ordered(
+    statement: Select[tuple[Submission]], filters: Filters | None = None
+) -> Select[tuple[Submission]]:
     """Urgent submissions still waiting first, longest waiting first; then the rest,
-    newest first (see ``models.queue_rank``)."""
+    newest first (see ``models.queue_rank``).
+
+    A filtered column leads the sort too: it is the same value on every row, so the
+    order is the same, but the sort then matches that filter's own index exactly, and
+    PostgreSQL reads that index instead of walking the whole queue for matching rows."""
+    leading = []
+    if filters is not None and filters.status:
+        leading.append(Submission.status.desc())
+    if filters is not None and filters.outcome:
+        leading.append(Submission.outcome.desc())
     return statement.order_by(
-        Submission.priority.desc(), Submission.queue_rank.desc(), Submission.id.desc()
+        *leading, Submission.priority.desc(), Submission.queue_rank.desc(), Submission.id.desc()
     )
 
 
@@ -224,19 +244,32 @@ def page(
     """One page of the queue: the rows after ``after`` (or, going back, the ones just
     before ``before``), where they stand, and the cursors to either side."""
     base = filtered(filters)
-    statement = base.options(joinedload(Submission.assigned_to))
+    # First the page's ids, from an index alone; then those rows. (Asked for whole rows
+    # at once, PostgreSQL may walk the whole queue in order, reading every row, to find
+    # the few that match a filter.)
+    ids = base.with_only_columns(Submission.id)
     if before is not None:
-        statement = statement.where(tuple_(*_KEY) > before.key()).order_by(
+        ids = ids.where(tuple_(*_KEY) > before.key()).order_by(
             Submission.priority, Submission.queue_rank, Submission.id
         )
-        rows = list(reversed(list(session.scalars(statement.limit(size)))))
+        wanted = size
+    else:
+        ids = ordered(ids, filters)
+        if after is not None:
+            ids = ids.where(tuple_(*_KEY) < after.key())
+        wanted = size + 1
+    fetched = list(
+        session.scalars(
+            ordered(select(Submission), filters)
+            .where(Submission.id.in_(ids.limit(wanted)))
+            .options(joinedload(Submission.assigned_to))
+        )
+    )
+    if before is not None:
+        rows = fetched
         first = max(1, before.position - len(rows))
         more_after = True
     else:
-        statement = ordered(statement)
-        if after is not None:
-            statement = statement.where(tuple_(*_KEY) < after.key())
-        fetched = list(session.scalars(statement.limit(size + 1)))
         rows, more_after = fetched[:size], len(fetched) > size
         first = after.position + 1 if after is not None else 1
     total = count(session, base)
