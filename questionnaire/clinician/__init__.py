@@ -39,4 +39,4 @@ def page_size() -> int:
     return int(current_app.config["QUEUE_PAGE_SIZE"])
 
 
-from . import admin, auth_views, exports, views  # noqa: E402,F401  (routes register on bp)
+from . import account, admin, auth_views, exports, views  # noqa: E402,F401  (routes on bp)

@@ -193,3 +193,37 @@ class SetUpForm(QuestionForm):
         hint="After you add the key above to the app, it shows a 6-digit code.",
         autocomplete="one-time-code",
     )
+
+
+class AlertsForm(QuestionForm):
+    alerts = RadioGroupField(
+        "Email me when an urgent screening arrives",
+        [Option("on", "Yes, email me (and remind me if it waits)"), Option("off", "No")],
+        [Select("Select whether you want alert emails")],
+    )
+
+
+class PasswordChangeForm(QuestionForm):
+    current_password = PasswordField(
+        "Your current password",
+        [Required("Enter your current password")],
+        autocomplete="current-password",
+    )
+    new_password = PasswordField(
+        "New password",
+        [Required("Enter a new password"), PasswordPolicy()],
+        hint=f"At least {passwords.MIN_LENGTH} characters. A few unusual words make a good one.",
+        autocomplete="new-password",
+    )
+    code = TextField(
+        "Code from your authenticator app",
+        [
+            Required("Enter the 6-digit code from your authenticator app"),
+            Text(
+                20,
+                too_long="Enter the 6-digit code from your authenticator app",
+                control="Enter the 6-digit code from your authenticator app",
+            ),
+        ],
+        autocomplete="one-time-code",
+    )
