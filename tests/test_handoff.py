@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
+from sqlalchemy import select
 
+from questionnaire import drafts
 from questionnaire.clinic import ClinicContact
+from questionnaire.extensions import db
 from questionnaire.next_steps import CONSULT, CONSULT_YOUNG, next_steps
 from questionnaire.rules import OUTCOMES
 
@@ -386,3 +389,42 @@ def test_privacy_and_delete_pages_say_how_to_reach_the_clinic(app):
         assert block is not None, name
         assert block.select_one("a[href='tel:5550100199']").get_text() == "(555) 010-0199"
         assert block.select_one("a[href='mailto:screening@riverside.example']"), name
+
+
+# --- finish and clear this device ---------------------------------------------------
+
+
+def test_after_submitting_the_draft_cookie_lasts_only_for_the_browser_session(patient):
+    patient.answer_all(steps_with())
+    response = patient.submit()
+    cookie = next(
+        c for c in response.headers.getlist("Set-Cookie") if c.startswith(f"{drafts.COOKIE_NAME}=")
+    )
+    attributes = {part.split("=")[0].strip().lower() for part in cookie.split(";")}
+    assert "max-age" not in attributes and "expires" not in attributes
+
+
+def test_finish_and_clear_leaves_nothing_of_the_person_on_this_device(app, patient):
+    result = patient.complete({"phq9": {"phq9_9": "1"}})
+    page = soup_of(result)
+    form = page.select_one("[data-finish] form")
+    assert words(form.button) == "Finish and clear this device"
+    result_url = form["action"].removesuffix("/finish")
+    done = patient.post(form["action"])
+    assert (done.status_code, done.location) == (303, "/screening/finished")
+    cleared = [c for c in done.headers.getlist("Set-Cookie") if c.startswith(drafts.COOKIE_NAME)]
+    assert cleared and "Expires=Thu, 01 Jan 1970" in cleared[0]
+    finished = soup_of(patient.client.get("/screening/finished"))
+    assert words(finished.h1) == "You have finished"
+    assert finished.select("[data-crisis]")  # item 9 above zero: crisis support first
+    # the back button and the check page show nothing of the previous person
+    back = patient.client.get(result_url)
+    assert (back.status_code, back.location) == (303, "/screening/finished")
+    assert patient.client.get("/screening/check").location == "/screening/start"
+    start = soup_of(patient.client.get("/screening/start"))
+    assert start.select("input[checked]") == []
+    # the answers are still with the clinic
+    with app.app_context():
+        from questionnaire.models import Submission
+
+        assert db.session.scalar(select(Submission.id)) is not None

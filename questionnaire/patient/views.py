@@ -19,7 +19,7 @@ from flask import (
     url_for,
 )
 
-from .. import audit, clock, drafts, phq9, submissions
+from .. import audit, clock, drafts, phq9, submissions, tokens
 from ..clinic import ClinicContact
 from ..content import section
 from ..errors import DATABASE_DOWN
@@ -45,16 +45,16 @@ SAVED_LINK = "saved_link"
 PENDING_AGE = "pending_age"
 ABOUT_PREFILL = "about_prefill"
 CRISIS_AFTER_DELETE = "crisis_after_delete"
+#: After "Finish and clear this device": the results finished here (hashes of their
+#: tokens), which this browser no longer shows, and whether to show the crisis panel.
+FINISHED = "finished"
+CRISIS_AFTER_FINISH = "crisis_after_finish"
 
 #: Beside "No" on the contact step once the crisis panel shows.
 NO_CONTACT_WARNING = (
     "If you choose no, the clinic cannot contact you about these answers. Please do not "
     "wait for the clinic: use the crisis contacts above if you feel unsafe."
 )
-
-#: After submitting, the cookie lives this long so a refresh or back button finds the
-#: same result, and no longer, in case the device is shared.
-SUBMITTED_COOKIE_SECONDS = 3600
 
 
 def _ttl() -> timedelta:
@@ -65,7 +65,7 @@ def _cookie_key() -> str | None:
     return request.cookies.get(drafts.COOKIE_NAME)
 
 
-def _set_cookie(response: Response, key: str, max_age: int) -> None:
+def _set_cookie(response: Response, key: str, max_age: int | None) -> None:
     response.set_cookie(
         drafts.COOKIE_NAME,
         key,
@@ -336,7 +336,8 @@ def check() -> Response:
     if created:
         log.info("submission stored")
     response = _result_redirect(key)
-    _set_cookie(response, key, SUBMITTED_COOKIE_SECONDS)
+    # From now on the draft cookie lasts only as long as the browser session.
+    _set_cookie(response, key, None)
     return response
 
 
@@ -437,8 +438,32 @@ FLAG_GROUPS: tuple[tuple[Level, str], ...] = (
 )
 
 
+@bp.post("/screening/result/<token>/finish")
+def finish(token: str) -> Response:
+    """Finish and clear this device: nothing of this person stays in this browser (the
+    draft cookie and the session go), and going back to the result shows nothing."""
+    submission = submissions.by_token(token)
+    if submission is None:
+        abort(404)
+    crisis = crisis_support_needed(submission.answers)
+    session.clear()
+    session[FINISHED] = [tokens.digest(token)]
+    session[CRISIS_AFTER_FINISH] = crisis
+    response = redirect(url_for(".finished"), code=303)
+    _forget(response)
+    return response
+
+
+@bp.get("/screening/finished")
+def finished() -> Response:
+    html = render_template("patient/finished.html", crisis=session.get(CRISIS_AFTER_FINISH, False))
+    return _no_store(make_response(html))
+
+
 @bp.get("/screening/result/<token>")
 def result(token: str) -> Response:
+    if tokens.digest(token) in session.get(FINISHED, []):
+        return redirect(url_for(".finished"), code=303)  # back button after finishing
     submission = submissions.by_token(token)
     if submission is None:
         abort(404)
