@@ -154,3 +154,28 @@ def test_privacy_resume_and_delete_pages(page, server):
     page.wait_for_selector("h1")
     assert page.inner_text("h1") == "Your answers have been deleted"
     assert violations(page) == [], "deleted"
+    complete(page, server.url)
+    page.click("button:has-text('Finish and clear this device')")
+    page.wait_for_url("**/screening/finished")
+    assert page.inner_text("h1") == "You have finished"
+    assert violations(page) == [], "finished"
+
+
+def test_account_and_set_up_pages(page, server):
+    from questionnaire import accounts, clock
+    from questionnaire.extensions import db
+    from questionnaire.vocabulary import Role
+
+    sign_in(page, server.url, new_clinician(server.app, admin=False))
+    page.goto(server.url + "/clinician/account")
+    assert violations(page) == [], "account"
+    page.click("text=Change password")  # nothing typed: the page with its errors
+    assert violations(page) == [], "account with errors"
+    with server.app.app_context():
+        _, token = accounts.invite("setup@clinic.example", Role.CLINICIAN, clock.now(), by=None)
+        db.session.commit()
+    page.context.clear_cookies()
+    page.goto(f"{server.url}/clinician/welcome/{token}")
+    assert violations(page) == [], "set-up page"
+    page.click("text=Set up my account")
+    assert violations(page) == [], "set-up page with errors"

@@ -96,6 +96,7 @@ def test_clinician_pages_fit_320_pixels(narrow, server):
         "/clinician/audit",
         "/clinician/accounts",
         "/clinician/alerts",
+        "/clinician/account",
     ):
         narrow.goto(server.url + path)
         fits(narrow)
