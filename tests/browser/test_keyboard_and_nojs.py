@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from ..helpers import steps_with
 from .drive import TEXT_FIELDS, complete, continue_
 
@@ -155,3 +157,63 @@ def test_the_copy_button_copies_the_whole_link(browser, server):
         assert copied == page.url
     finally:
         context.close()
+
+
+def test_setting_up_an_account_and_recording_a_call_by_keyboard_only(page, server):
+    import pyotp
+
+    from questionnaire import accounts, clock
+    from questionnaire.extensions import db
+    from questionnaire.vocabulary import Role
+
+    from ..staff import make_submission
+
+    reference = make_submission(
+        server.app,
+        phq9_9="1",
+        wants_contact="yes",
+        contact_name="Sam Lee",
+        contact_phone="+1 555 010 0199",
+    )
+    with server.app.app_context():
+        _, token = accounts.invite("keys@clinic.example", Role.CLINICIAN, clock.now(), by=None)
+        db.session.commit()
+    page.goto(f"{server.url}/clinician/welcome/{token}")
+    secret = page.inner_text("[data-totp-secret]").strip()
+    tab_to(page, "#password")
+    page.keyboard.type("typed by keyboard alone")
+    tab_to(page, "#code")
+    page.keyboard.type(pyotp.TOTP(secret).now())
+    tab_to(page, "form button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/clinician/sign-in?ready=1")
+
+    page.goto(f"{server.url}/clinician/sign-in")
+    tab_to(page, "#email")
+    page.keyboard.type("keys@clinic.example")
+    tab_to(page, "#password")
+    page.keyboard.type("typed by keyboard alone")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#code")
+    tab_to(page, "#code")
+    # the next step's code (accepted one step either side): the current one was used
+    page.keyboard.type(pyotp.TOTP(secret).at(time.time() + 30))
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    page.goto(f"{server.url}/clinician/submissions/{reference}")
+    choose_radio(page, "method", "phone")
+    choose_radio(page, "result", "no-answer")
+    tab_to(page, "form[data-action='contact-attempt'] button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Contact attempt: Phone call, no answer" in page.inner_text(".timeline")
+
+
+def test_finishing_on_a_shared_device_by_keyboard(page, server):
+    complete(page, server.url)
+    tab_to(page, "[data-finish] button", limit=200)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.inner_text("h1") == "You have finished"
