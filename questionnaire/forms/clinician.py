@@ -52,20 +52,19 @@ class SignInForm(QuestionForm):
     )
 
 
-class CodeForm(QuestionForm):
-    code = TextField(
+def code_field(hint: str = "") -> TextField:
+    """The 6-digit code from an authenticator app (sign-in, set-up, password change)."""
+    message = "Enter the 6-digit code from your authenticator app"
+    return TextField(
         "Code from your authenticator app",
-        [
-            Required("Enter the 6-digit code from your authenticator app"),
-            Text(
-                20,
-                too_long="Enter the 6-digit code from your authenticator app",
-                control="Enter the 6-digit code from your authenticator app",
-            ),
-        ],
-        hint="The 6-digit code, for example 123456.",
+        [Required(message), Text(20, too_long=message, control=message)],
+        hint=hint,
         autocomplete="one-time-code",
     )
+
+
+class CodeForm(QuestionForm):
+    code = code_field("The 6-digit code, for example 123456.")
 
 
 class StatusForm(QuestionForm):
@@ -180,19 +179,7 @@ class SetUpForm(QuestionForm):
         "one. Nobody else at the clinic will know it.",
         autocomplete="new-password",
     )
-    code = TextField(
-        "Code from your authenticator app",
-        [
-            Required("Enter the 6-digit code from your authenticator app"),
-            Text(
-                20,
-                too_long="Enter the 6-digit code from your authenticator app",
-                control="Enter the 6-digit code from your authenticator app",
-            ),
-        ],
-        hint="After you add the key above to the app, it shows a 6-digit code.",
-        autocomplete="one-time-code",
-    )
+    code = code_field("After you add the key above to the app, it shows a 6-digit code.")
 
 
 class AlertsForm(QuestionForm):
@@ -215,15 +202,4 @@ class PasswordChangeForm(QuestionForm):
         hint=f"At least {passwords.MIN_LENGTH} characters. A few unusual words make a good one.",
         autocomplete="new-password",
     )
-    code = TextField(
-        "Code from your authenticator app",
-        [
-            Required("Enter the 6-digit code from your authenticator app"),
-            Text(
-                20,
-                too_long="Enter the 6-digit code from your authenticator app",
-                control="Enter the 6-digit code from your authenticator app",
-            ),
-        ],
-        autocomplete="one-time-code",
-    )
+    code = code_field()
