@@ -67,7 +67,7 @@ def disable(
 #: How long a set-up link works, and the password hash no password ever matches (an
 #: account waiting for its owner to set their own).
 LINK_HOURS = 24
-NO_PASSWORD = "!"  # noqa: S105 (not a password: a hash that matches none)
+NO_PASSWORD = "!"  # noqa: S105  # nosec B105 (a hash that no password matches)
 
 
 def invite(
