@@ -81,11 +81,23 @@ def test_patient_pages_fit_320_pixels(narrow, server):
     for changes in OUTCOME_CHANGES.values():
         complete(narrow, server.url, changes)
         fits(narrow)
+    narrow.click("button:has-text('Finish and clear this device')")
+    narrow.wait_for_url("**/screening/finished")
+    fits(narrow)
 
 
 def test_clinician_pages_fit_320_pixels(narrow, server):
+    from questionnaire import accounts, clock
+    from questionnaire.extensions import db
+    from questionnaire.vocabulary import Role
+
     reference = make_submission(server.app, phq9_9="1", notes="x" * 300)
     admin = new_clinician(server.app, admin=True)
+    with server.app.app_context():
+        _, token = accounts.invite("narrow@clinic.example", Role.CLINICIAN, clock.now(), by=None)
+        db.session.commit()
+    narrow.goto(f"{server.url}/clinician/welcome/{token}")
+    fits(narrow)
     narrow.goto(server.url + "/clinician/sign-in")
     fits(narrow)
     sign_in(narrow, server.url, admin)
