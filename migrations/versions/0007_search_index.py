@@ -4,6 +4,9 @@ without dashes, and the contact name, email and phone digits the person gave), w
 index that serves "contains" searches: pg_trgm's GIN index on PostgreSQL, an FTS5
 trigram table kept in step by triggers on SQLite.
 
+On SQLite, a later migration that rebuilds ``submissions`` in batch mode drops these
+triggers with the old table: it must create them again (``SQLITE_SEARCH`` below).
+
 Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-30
