@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,7 +12,6 @@ from sqlalchemy import select
 from questionnaire.extensions import db
 from questionnaire.models import Clinician, ClinicianSession
 
-from .helpers import text
 from .html import error_summary, soup, words
 from .staff import Staff, audit_rows, make_clinician, make_submission
 
@@ -120,7 +118,9 @@ def test_a_code_cannot_be_used_twice(app, account, clock):
     second.sign_in(account["email"], account["password"])
     replay = second.enter_code(code)
     assert replay.status_code == 422
-    assert "The code is not right" in html.unescape(text(replay))
+    assert error_summary(soup(replay)) == [
+        ("#code", "The code is not right. Enter the current code from your authenticator app")
+    ]
     assert second.client.get("/clinician/").location == "/clinician/code"
 
 

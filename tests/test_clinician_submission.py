@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 from datetime import UTC, datetime, timedelta
@@ -15,7 +14,7 @@ from questionnaire.extensions import db
 from questionnaire.models import Note, Submission
 
 from .helpers import text
-from .html import definitions, rows, soup, table_after, words
+from .html import definitions, error_summary, rows, soup, table_after, words
 from .staff import audit_count, audit_rows, make_clinician, make_submission
 
 
@@ -70,8 +69,9 @@ def test_the_page_shows_answers_flags_phq9_sections_and_contact(app, signed_in):
 
 def test_urgent_submissions_say_so(app, signed_in):
     reference = make_submission(app, phq9_9="3")
-    page = text(signed_in.client.get(f"/clinician/submissions/{reference}"))
-    assert "<strong>Urgent:</strong>" in page
+    page = soup(signed_in.client.get(f"/clinician/submissions/{reference}"))
+    assert words(page.select_one(".urgent-banner")).startswith("Urgent: PHQ-9 item 9")
+    assert page.select_one(".submission-head").has_attr("data-urgent")
 
 
 def test_an_unknown_reference_is_not_found(signed_in):
@@ -115,9 +115,13 @@ def test_assigning_to_a_clinician(app, signed_in):
     assert stored(app, reference).assigned_to_id == other["id"]
     assert audit_count(app) == before + 1
     assert audit_rows(app)[-1].detail == "to lee@clinic.example"
-    page = html.unescape(text(signed_in.client.get(f"/clinician/submissions/{reference}")))
-    assert "Assigned to lee@clinic.example" in page
-    assert '<strong>Assigned</strong>: <span class="note-body">to lee@clinic.example' in page
+    page = soup(signed_in.client.get(f"/clinician/submissions/{reference}"))
+    assert definitions(page.select_one("dl.facts"))["Assigned to"] == "lee@clinic.example"
+    [entry] = page.select(".timeline li")
+    assert (words(entry.strong), words(entry.select_one(".note-body"))) == (
+        "Assigned",
+        "to lee@clinic.example",
+    )
     signed_in.post(f"/clinician/submissions/{reference}/assign", {"clinician_id": "none"})
     assert stored(app, reference).assigned_to_id is None
 
@@ -127,7 +131,7 @@ def test_status_moves_follow_the_workflow_and_closed_can_reopen(app, signed_in):
     url = f"/clinician/submissions/{reference}/status"
     skipped = signed_in.post(url, {"status": "closed"})  # new cannot jump to closed
     assert skipped.status_code == 422
-    assert "Select a new status" in html.unescape(text(skipped))
+    assert error_summary(soup(skipped)) == [("#status", "Select a new status")]
     assert stored(app, reference).status == "new"
     for status in ("in-review", "contacted", "closed", "in-review"):
         assert signed_in.post(url, {"status": status}).status_code == 303
@@ -146,14 +150,16 @@ def test_notes_are_kept_escaped_and_limited(app, signed_in):
     url = f"/clinician/submissions/{reference}/notes"
     too_long = signed_in.post(url, {"body": "x" * 5001})
     assert too_long.status_code == 422
-    assert "Note must be 5000 characters or fewer" in text(too_long)
+    assert error_summary(soup(too_long)) == [("#body", "Note must be 5000 characters or fewer")]
     empty = signed_in.post(url, {"body": "  "})
-    assert "Enter a note" in text(empty)
+    assert error_summary(soup(empty)) == [("#body", "Enter a note")]
     signed_in.post(url, {"body": "<b>bold</b> plan\nline two"})
     with app.app_context():
         assert db.session.scalar(select(Note.body)) == "<b>bold</b> plan\nline two"
-    page = text(signed_in.client.get(f"/clinician/submissions/{reference}"))
-    assert "&lt;b&gt;bold&lt;/b&gt; plan" in page and "<b>bold</b>" not in page
+    page = soup(signed_in.client.get(f"/clinician/submissions/{reference}"))
+    note = page.select_one(".timeline .note-body")
+    assert note.get_text() == "<b>bold</b> plan\nline two"  # shown as typed: text, not markup
+    assert note.find("b") is None
 
 
 def test_invalid_actions_store_nothing(app, signed_in):
