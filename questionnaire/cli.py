@@ -75,8 +75,7 @@ def invite(email: str, admin: bool) -> None:
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()
-    click.echo(f"Invited {clinician.email} as {role}. Send them this link (one use, 24 hours):")
-    click.echo(accounts.link_url(token))
+    _print_link(f"Invited {clinician.email} as {role}.", token)
 
 
 @clinician_cli.command("reset")
@@ -87,7 +86,11 @@ def reset(email: str) -> None:
     clinician = _find(email)
     token = accounts.reset(clinician, clock.now(), by=None, by_name=CLI_ACTOR)
     db.session.commit()
-    click.echo(f"Reset {clinician.email}. Send them this link (one use, 24 hours):")
+    _print_link(f"Reset {clinician.email}.", token)
+
+
+def _print_link(done: str, token: str) -> None:
+    click.echo(f"{done} Send them this link (one use, {accounts.LINK_HOURS} hours):")
     click.echo(accounts.link_url(token))
 
 

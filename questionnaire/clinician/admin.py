@@ -191,11 +191,14 @@ def _account(clinician_id: int) -> Clinician:
 def disable_account(clinician_id: int) -> Response:
     clinician = _account(clinician_id)
     if clinician.id == current_user.clinician.id:
-        flash("You cannot disable your own account")
-        return redirect(url_for(".accounts"), code=303)
+        return _back_to_accounts("You cannot disable your own account")
     account_service.disable(clinician, clock.now(), by=current_user.clinician)
     db.session.commit()
-    flash(f"Account disabled for {clinician.email}")
+    return _back_to_accounts(f"Account disabled for {clinician.email}")
+
+
+def _back_to_accounts(message: str) -> Response:
+    flash(message)
     return redirect(url_for(".accounts"), code=303)
 
 
@@ -210,8 +213,7 @@ def unlock_account(clinician_id: int) -> Response:
         detail=f"{clinician.email}: {lifted} lock{'' if lifted == 1 else 's'} lifted",
     )
     db.session.commit()
-    flash(f"Sign-in unlocked for {clinician.email}")
-    return redirect(url_for(".accounts"), code=303)
+    return _back_to_accounts(f"Sign-in unlocked for {clinician.email}")
 
 
 @bp.post("/accounts/<int:clinician_id>/reset")

@@ -419,15 +419,25 @@ def delete_answers(token: str) -> Response:
     else:
         audit.record("deleted-by-patient", reference=reference)
     db.session.commit()
-    response = redirect(url_for(".deleted"), code=303)
+    return _leave_device(".deleted")
+
+
+def _leave_device(endpoint: str) -> Response:
+    """To an ending page, with the draft cookie gone from this browser."""
+    response = redirect(url_for(endpoint), code=303)
     _forget(response)
     return response
 
 
+def _ending(template: str, crisis_key: str) -> Response:
+    """An ending page: crisis support first when the answers called for it."""
+    html = render_template(template, crisis=session.get(crisis_key, False))
+    return _no_store(make_response(html))
+
+
 @bp.get("/screening/deleted")
 def deleted() -> Response:
-    html = render_template("patient/deleted.html", crisis=session.get(CRISIS_AFTER_DELETE, False))
-    return _no_store(make_response(html))
+    return _ending("patient/deleted.html", CRISIS_AFTER_DELETE)
 
 
 #: The patient's flag groups, in the order the result page shows them.
@@ -449,15 +459,12 @@ def finish(token: str) -> Response:
     session.clear()
     session[FINISHED] = [tokens.digest(token)]
     session[CRISIS_AFTER_FINISH] = crisis
-    response = redirect(url_for(".finished"), code=303)
-    _forget(response)
-    return response
+    return _leave_device(".finished")
 
 
 @bp.get("/screening/finished")
 def finished() -> Response:
-    html = render_template("patient/finished.html", crisis=session.get(CRISIS_AFTER_FINISH, False))
-    return _no_store(make_response(html))
+    return _ending("patient/finished.html", CRISIS_AFTER_FINISH)
 
 
 @bp.get("/screening/result/<token>")

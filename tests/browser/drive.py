@@ -113,3 +113,15 @@ def sign_in(page, base: str, account: dict[str, Any], *, stop_at_code: bool = Fa
     page.fill("#code", pyotp.TOTP(account["secret"]).now())
     page.click("form[action='/clinician/code'] button[type=submit]")
     page.wait_for_selector("table[data-queue], main p")
+
+
+def invite(app, email: str) -> str:
+    """An invited account, as an admin makes it: the token of its one-time set-up link."""
+    from questionnaire import accounts, clock
+    from questionnaire.extensions import db
+    from questionnaire.vocabulary import Role
+
+    with app.app_context():
+        _, token = accounts.invite(email, Role.CLINICIAN, clock.now(), by=None)
+        db.session.commit()
+    return token

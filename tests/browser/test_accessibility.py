@@ -11,6 +11,7 @@ from .drive import (
     answer_steps,
     complete,
     continue_,
+    invite,
     new_clinician,
     sign_in,
     violations,
@@ -162,18 +163,12 @@ def test_privacy_resume_and_delete_pages(page, server):
 
 
 def test_account_and_set_up_pages(page, server):
-    from questionnaire import accounts, clock
-    from questionnaire.extensions import db
-    from questionnaire.vocabulary import Role
-
     sign_in(page, server.url, new_clinician(server.app, admin=False))
     page.goto(server.url + "/clinician/account")
     assert violations(page) == [], "account"
     page.click("text=Change password")  # nothing typed: the page with its errors
     assert violations(page) == [], "account with errors"
-    with server.app.app_context():
-        _, token = accounts.invite("setup@clinic.example", Role.CLINICIAN, clock.now(), by=None)
-        db.session.commit()
+    token = invite(server.app, "setup@clinic.example")
     page.context.clear_cookies()
     page.goto(f"{server.url}/clinician/welcome/{token}")
     assert violations(page) == [], "set-up page"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from ..helpers import steps_with
-from .drive import TEXT_FIELDS, complete, continue_
+from .drive import TEXT_FIELDS, complete, continue_, invite
 
 FOCUS_VISIBLE = """(el) => {
   const style = getComputedStyle(el);
@@ -162,10 +162,6 @@ def test_the_copy_button_copies_the_whole_link(browser, server):
 def test_setting_up_an_account_and_recording_a_call_by_keyboard_only(page, server):
     import pyotp
 
-    from questionnaire import accounts, clock
-    from questionnaire.extensions import db
-    from questionnaire.vocabulary import Role
-
     from ..staff import make_submission
 
     reference = make_submission(
@@ -175,9 +171,7 @@ def test_setting_up_an_account_and_recording_a_call_by_keyboard_only(page, serve
         contact_name="Sam Lee",
         contact_phone="+1 555 010 0199",
     )
-    with server.app.app_context():
-        _, token = accounts.invite("keys@clinic.example", Role.CLINICIAN, clock.now(), by=None)
-        db.session.commit()
+    token = invite(server.app, "keys@clinic.example")
     page.goto(f"{server.url}/clinician/welcome/{token}")
     secret = page.inner_text("[data-totp-secret]").strip()
     tab_to(page, "#password")

@@ -13,7 +13,15 @@ from pypdf import PdfReader
 
 from ..helpers import STEPS
 from ..staff import make_submission
-from .drive import OUTCOME_CHANGES, answer_steps, complete, continue_, new_clinician, sign_in
+from .drive import (
+    OUTCOME_CHANGES,
+    answer_steps,
+    complete,
+    continue_,
+    invite,
+    new_clinician,
+    sign_in,
+)
 
 #: Interactive elements that are not links inside a sentence (WCAG 2.5.8 exempts those).
 SMALL_TARGETS = """() => {
@@ -87,15 +95,9 @@ def test_patient_pages_fit_320_pixels(narrow, server):
 
 
 def test_clinician_pages_fit_320_pixels(narrow, server):
-    from questionnaire import accounts, clock
-    from questionnaire.extensions import db
-    from questionnaire.vocabulary import Role
-
     reference = make_submission(server.app, phq9_9="1", notes="x" * 300)
     admin = new_clinician(server.app, admin=True)
-    with server.app.app_context():
-        _, token = accounts.invite("narrow@clinic.example", Role.CLINICIAN, clock.now(), by=None)
-        db.session.commit()
+    token = invite(server.app, "narrow@clinic.example")
     narrow.goto(f"{server.url}/clinician/welcome/{token}")
     fits(narrow)
     narrow.goto(server.url + "/clinician/sign-in")
