@@ -123,12 +123,19 @@ class Mail:
     body: str
 
 
-def compose(message: OutboxMessage, config: dict[str, Any], figures: dict[str, int]) -> Mail:
-    """The email's words: the reference, the time and a link, nothing about the person."""
+def compose(
+    message: OutboxMessage,
+    config: dict[str, Any],
+    figures: dict[str, int],
+    received: datetime | None = None,
+) -> Mail:
+    """The email's words: the reference, the time it arrived and a link, nothing about the
+    person. ``received`` is when the screening arrived (the message's own time if the
+    screening is gone)."""
     zone = ZoneInfo(config["CLINIC_TIMEZONE"])
     base = config["APP_BASE_URL"]
     clinic = config["CLINIC_NAME"]
-    at = message.created_at.astimezone(zone).strftime("%-d %b %Y, %H:%M %Z")
+    at = (received or message.created_at).astimezone(zone).strftime("%-d %b %Y, %H:%M %Z")
     footer = (
         "\n\nThis email holds no health information. Sign in to read the screening.\n"
         f"You get these emails because alerts are on for your account at {clinic}."
@@ -146,8 +153,8 @@ def compose(message: OutboxMessage, config: dict[str, Any], figures: dict[str, i
     if message.kind == AlertKind.REMINDER:
         subject = f"Reminder: urgent screening {message.reference} is still new"
         body = (
-            f"The urgent screening {message.reference} (received {at}) has not been "
-            f"opened for review yet.\n\nSign in and open it: {link}"
+            f"The urgent screening {message.reference}, received {at}, is still marked "
+            f"new: nobody has taken it on yet.\n\nSign in and open it: {link}"
         )
     else:
         subject = f"Urgent screening {message.reference}"
@@ -232,8 +239,15 @@ def send_due(now: datetime, send: Sender, config: dict[str, Any]) -> tuple[int, 
     while (message := _take(now)) is not None:
         if message.kind == AlertKind.DIGEST and not figures:
             figures = queue_figures()
+        received = (
+            db.session.scalar(
+                select(Submission.created_at).where(Submission.reference == message.reference)
+            )
+            if message.reference
+            else None
+        )
         try:
-            send(compose(message, config, figures))
+            send(compose(message, config, figures, received))
         except (smtplib.SMTPException, OSError) as error:
             failed += 1
             message.attempts += 1

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from datetime import timedelta
 from email.message import Message
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -229,6 +230,10 @@ def test_a_reminder_when_an_urgent_screening_is_still_new(app, mail, team, clock
     assert run(app, start + timedelta(minutes=61)) == (2, 0)
     subjects = {m["Subject"] for m in mail.inbox.messages}
     assert subjects == {f"Reminder: urgent screening {reference} is still new"}
+    # it says when the screening arrived, not when the reminder was written
+    arrived = start.astimezone(ZoneInfo("America/New_York")).strftime("%-d %b %Y, %H:%M %Z")
+    body = mail.inbox.messages[0].get_payload(decode=True).decode()
+    assert f"received {arrived}, is still marked new" in body
     assert handled not in " ".join(subjects)
     # one reminder per person, however long it waits
     assert run(app, start + timedelta(minutes=180)) == (0, 0)
