@@ -27,6 +27,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from . import counting
 from .extensions import db
 from .models import PRIORITY_URGENT, Clinician, OutboxMessage, Submission
 from .vocabulary import AlertKind, Status
@@ -143,9 +144,9 @@ def compose(
     if message.kind == AlertKind.DIGEST:
         body = (
             f"Today's screening queue at {clinic}:\n\n"
-            f"- {figures.get('urgent', 0)} urgent waiting\n"
-            f"- {figures.get('new', 0)} new\n"
-            f"- {figures.get('in_review', 0)} in review\n\n"
+            f"- {counting.as_text(figures.get('urgent', 0))} urgent waiting\n"
+            f"- {counting.as_text(figures.get('new', 0))} new\n"
+            f"- {counting.as_text(figures.get('in_review', 0))} in review\n\n"
             f"Sign in to see them: {base}/clinician/"
         )
         return Mail(message.recipient, "Daily summary of the screening queue", body + footer)
@@ -238,7 +239,7 @@ def send_due(now: datetime, send: Sender, config: dict[str, Any]) -> tuple[int, 
     figures: dict[str, int] = {}
     while (message := _take(now)) is not None:
         if message.kind == AlertKind.DIGEST and not figures:
-            figures = queue_figures()
+            figures = counting.figures(db.session)
         received = (
             db.session.scalar(
                 select(Submission.created_at).where(Submission.reference == message.reference)
@@ -271,17 +272,6 @@ def send_due(now: datetime, send: Sender, config: dict[str, Any]) -> tuple[int, 
             message.lease_until = None
         db.session.commit()
     return sent, failed
-
-
-def queue_figures() -> dict[str, int]:
-    row = db.session.execute(
-        select(
-            func.count().filter(Submission.priority == PRIORITY_URGENT),
-            func.count().filter(Submission.status == Status.NEW),
-            func.count().filter(Submission.status == Status.IN_REVIEW),
-        )
-    ).one()
-    return dict(zip(("urgent", "new", "in_review"), row, strict=True))
 
 
 def run_once(now: datetime, send: Sender | None = None) -> tuple[int, int]:

@@ -86,7 +86,8 @@ def test_the_queue_counts_and_searches_come_from_indexes(app, signed_in):
     served by an index, including searches for a name or part of a reference."""
     from sqlalchemy import text as sql
 
-    from questionnaire.clinician.queue import Filters, counting, filtered
+    from questionnaire.clinician.queue import Filters, filtered
+    from questionnaire.counting import counting
 
     seed(app, 50)
     with app.app_context():

@@ -76,11 +76,15 @@ def end(principal: Principal, now: datetime) -> None:
     principal.record.ended_at = now
 
 
-def end_all(clinician: Clinician, now: datetime) -> None:
-    """End every open session of a clinician (disabled account, reset second factor)."""
-    for record in db.session.scalars(
-        select(ClinicianSession).where(
-            ClinicianSession.clinician_id == clinician.id, ClinicianSession.ended_at.is_(None)
-        )
-    ):
+def end_all(clinician: Clinician, now: datetime, *, keep: Principal | None = None) -> int:
+    """End every open session of a clinician (disabled account, reset, a changed
+    password), but ``keep`` if given; how many ended."""
+    statement = select(ClinicianSession).where(
+        ClinicianSession.clinician_id == clinician.id, ClinicianSession.ended_at.is_(None)
+    )
+    if keep is not None:
+        statement = statement.where(ClinicianSession.id != keep.record.id)
+    ended = db.session.scalars(statement).all()
+    for record in ended:
         record.ended_at = now
+    return len(ended)

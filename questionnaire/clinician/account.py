@@ -80,7 +80,7 @@ def account_password() -> Response:
         form.code.errors = ["The code is not right. Enter the current code from your app"]
         return _page(422, password_form=form)
     clinician.password_hash = passwords.hash_password(form.new_password.data)
-    _end_others(principal, now)
+    sessions.end_all(clinician, now, keep=principal)
     audit.record("password-changed", actor=clinician, detail="other sessions signed out")
     db.session.commit()
     flash("Your password is changed. Your other sessions are signed out")
@@ -91,21 +91,8 @@ def account_password() -> Response:
 @clinician_required
 def account_sessions() -> Response:
     principal = current_user._get_current_object()
-    ended = _end_others(principal, clock.now())
+    ended = sessions.end_all(principal.clinician, clock.now(), keep=principal)
     audit.record("sessions-ended", actor=principal.clinician, detail=f"{ended} other sessions")
     db.session.commit()
     flash("Your other sessions are signed out")
     return redirect(url_for(".account"), code=303)
-
-
-def _end_others(principal: sessions.Principal, now: Any) -> int:
-    others = db.session.scalars(
-        select(ClinicianSession).where(
-            ClinicianSession.clinician_id == principal.clinician.id,
-            ClinicianSession.ended_at.is_(None),
-            ClinicianSession.id != principal.record.id,
-        )
-    ).all()
-    for record in others:
-        record.ended_at = now
-    return len(others)

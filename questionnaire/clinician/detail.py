@@ -18,7 +18,6 @@ from ..models import AuditEvent, Submission
 from ..rules import OUTCOMES, Assessment, Flag
 from .workflow import STATUS_LABELS, may_contact, offers_contacted
 
-_PHQ9_LABELS = {a.value: a.label for a in phq9.ANSWERS}
 METHOD_LABELS = {o.value: o.label for o in CONTACT_METHODS}
 RESULT_LABELS = {o.value: o.label for o in CONTACT_RESULTS}
 
@@ -54,7 +53,7 @@ def phq9_rows(answers: dict[str, Any]) -> list[Phq9Row]:
             Phq9Row(
                 item.number,
                 item.text,
-                _PHQ9_LABELS.get(value, "Not answered"),
+                phq9.answer_label(value) or "Not answered",
                 None if value is None else int(value),
             )
         )

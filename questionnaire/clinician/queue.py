@@ -18,7 +18,6 @@ from sqlalchemy import (
     Select,
     column,
     false,
-    func,
     or_,
     select,
     table,
@@ -27,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import joinedload
 
 from .. import phq9
+from ..counting import count
 from ..extensions import db
 from ..models import PRIORITY_URGENT, Submission, SubmissionFlag
 from ..references import REFERENCE_ALPHABET
@@ -149,22 +149,11 @@ def filtered(filters: Filters) -> Select[tuple[Submission]]:
     return statement
 
 
-def ordered(
-    statement: Select[tuple[Submission]], filters: Filters | None = None
-) -> Select[tuple[Submission]]:
+def ordered(statement: Select[tuple[Submission]]) -> Select[tuple[Submission]]:
     """Urgent submissions still waiting first, longest waiting first; then the rest,
-    newest first (see ``models.queue_rank``).
-
-    A filtered column leads the sort too: it is the same value on every row, so the
-    order is the same, but the sort then matches that filter's own index exactly, and
-    PostgreSQL reads that index instead of walking the whole queue for matching rows."""
-    leading = []
-    if filters is not None and filters.status:
-        leading.append(Submission.status.desc())
-    if filters is not None and filters.outcome:
-        leading.append(Submission.outcome.desc())
+    newest first (see ``models.queue_rank``)."""
     return statement.order_by(
-        *leading, Submission.priority.desc(), Submission.queue_rank.desc(), Submission.id.desc()
+        Submission.priority.desc(), Submission.queue_rank.desc(), Submission.id.desc()
     )
 
 
@@ -216,23 +205,6 @@ class Page:
     total: int
 
 
-#: Counts stop here ("more than 1,000"): an exact count of a million rows would cost
-#: more than the page it sits on, and nobody triages by the thousandth row.
-COUNT_CAP = 1_000
-
-
-def counting(statement: Select[tuple[Submission]]) -> Select[tuple[int]]:
-    """How many rows a filtered queue holds, up to ``COUNT_CAP`` + 1, as one statement
-    that its indexes answer (it never reads whole rows, which hold the answers)."""
-    capped = statement.with_only_columns(Submission.id).order_by(None).limit(COUNT_CAP + 1)
-    return select(func.count()).select_from(capped.subquery())
-
-
-def count(session: Any, statement: Select[tuple[Submission]]) -> int:
-    """The number of rows, or ``COUNT_CAP`` + 1 for "more than COUNT_CAP"."""
-    return session.scalar(counting(statement))
-
-
 def page(
     session: Any,
     filters: Filters,
@@ -254,13 +226,13 @@ def page(
         )
         wanted = size
     else:
-        ids = ordered(ids, filters)
+        ids = ordered(ids)
         if after is not None:
             ids = ids.where(tuple_(*_KEY) < after.key())
         wanted = size + 1
     fetched = list(
         session.scalars(
-            ordered(select(Submission), filters)
+            ordered(select(Submission))
             .where(Submission.id.in_(ids.limit(wanted)))
             .options(joinedload(Submission.assigned_to))
         )
@@ -284,18 +256,6 @@ def page(
         last=last,
         total=total,
     )
-
-
-def counts(session: Any, me: int) -> dict[str, int]:
-    """The figures above the queue: urgent waiting, new, in review, assigned to me. Four
-    small counts, each served by an index."""
-    everything = select(Submission)
-    return {
-        "urgent": count(session, everything.where(Submission.priority == PRIORITY_URGENT)),
-        "new": count(session, everything.where(Submission.status == Status.NEW)),
-        "in_review": count(session, everything.where(Submission.status == Status.IN_REVIEW)),
-        "mine": count(session, everything.where(Submission.assigned_to_id == me)),
-    }
 
 
 @dataclass(frozen=True, slots=True)

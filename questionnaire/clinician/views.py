@@ -9,7 +9,7 @@ from flask import Response, abort, flash, make_response, redirect, render_templa
 from flask_login import current_user
 from sqlalchemy import select
 
-from .. import audit, clock, outbox, rulebook, submissions
+from .. import audit, clock, counting, outbox, rulebook, submissions
 from ..content import section
 from ..extensions import db
 from ..forms.clinician import AssignForm, ContactAttemptForm, NoteForm, StatusForm
@@ -19,7 +19,7 @@ from ..vocabulary import Status
 from . import bp, page_size
 from .access import bad_cursor, clinician_required, found
 from .detail import view_model
-from .queue import COUNT_CAP, Cursor, Filters, Row, counts, page
+from .queue import Cursor, Filters, Row, page
 from .workflow import STATUS_LABELS, allowed_next, may_contact, needs_reason_to_close
 
 
@@ -48,7 +48,8 @@ def queue() -> str | Response:
         page=shown,
         rows=[Row.of(s, now) for s in shown.rows],
         filters=filters,
-        counts=counts(db.session, me.id),
+        counts=counting.figures(db.session, me.id),
+        count_text=counting.as_text,
         next_url=url_for(".queue", **args, after=shown.next.encode()) if shown.next else None,
         previous_url=url_for(".queue", **args, before=shown.previous.encode())
         if shown.previous
@@ -58,7 +59,6 @@ def queue() -> str | Response:
         flags=sorted(FLAGS),
         bands=PHQ9_BAND_LABELS,
         failed_alerts=outbox.failed_count() if me.is_admin else 0,
-        cap=COUNT_CAP,
     )
 
 
