@@ -5,8 +5,14 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
-# A request that takes longer than this is stuck: the worker is replaced.
+# Threaded workers: each worker's main thread keeps telling the arbiter it is alive
+# while its threads serve requests, so a download that streams for minutes (the whole
+# queue as CSV or FHIR NDJSON) is never cut by the timeout below, and a slow client or
+# a long export holds one thread, not a whole worker.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A worker whose main loop has not answered for this long is stuck and is replaced.
+# (With sync workers this also cut any response that took longer; see the README.)
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
 keepalive = 5

@@ -8,11 +8,16 @@ small load generator (threads and HTTP keep-alive sessions), and reports:
    from different machines can be compared;
 3. queue, filtered queue and search latency (p50/p95) at 1,000 and at 100,000
    submissions, and their ratio;
-4. CSV export time for 100,000 submissions and the serving worker's peak memory;
+4. the whole-queue exports (CSV and FHIR NDJSON) at 100,000 submissions (and at
+   1,000,000 with --million): time, size and the serving workers' peak memory;
 5. the weight of each patient page (HTML + CSS + JS).
 
+By default it measures SQLite and then PostgreSQL (a database of its own on the server
+at --postgres-url, dropped at the end), under the production gunicorn settings.
+
 Usage: python bench/run.py [--users 20] [--duration 15] [--submissions 100000]
-                           [--workers 4] [--database-url URL] [--output bench/results.json]
+                           [--workers 4] [--database-url URL | --sqlite-only]
+                           [--clinician-only] [--million] [--output bench/results.json]
 """
 
 from __future__ import annotations
@@ -361,7 +366,8 @@ def queue_latency(
     return results
 
 
-def export_csv(browser: requests.Session, server: Server) -> dict:
+def export(browser: requests.Session, server: Server, path: str) -> dict:
+    """Download one export whole, as a client would, sampling the workers' memory."""
     workers = server.worker_pids()
     baseline = max((rss_mb(p) for p in workers), default=0.0)
     peak = [baseline]
@@ -375,21 +381,34 @@ def export_csv(browser: requests.Session, server: Server) -> dict:
     sampler = threading.Thread(target=sample)
     sampler.start()
     started = time.perf_counter()
-    size = rows = 0
-    with browser.get(f"{server.url}/clinician/export.csv", stream=True, timeout=600) as r:
-        for chunk in r.iter_content(chunk_size=1 << 16):
-            size += len(chunk)
-            rows += chunk.count(b"\n")
-    elapsed = time.perf_counter() - started
-    running[0] = False
-    sampler.join()
+    size = lines = 0
+    try:
+        with browser.get(f"{server.url}{path}", stream=True, timeout=3600) as r:
+            r.raise_for_status()
+            for chunk in r.iter_content(chunk_size=1 << 16):
+                size += len(chunk)
+                lines += chunk.count(b"\n")
+    finally:
+        running[0] = False
+        sampler.join()
     return {
-        "seconds": elapsed,
+        "seconds": time.perf_counter() - started,
         "bytes": size,
-        "lines": rows,
+        "lines": lines,
         "worker_rss_before_mb": baseline,
         "worker_rss_peak_mb": peak[0],
     }
+
+
+EXPORTS = {"csv": "/clinician/export.csv", "ndjson": "/clinician/export.ndjson"}
+
+
+def exports(browser: requests.Session, server: Server) -> dict:
+    found = {}
+    for name, path in EXPORTS.items():
+        print(f"  {name} export ...", flush=True)
+        found[name] = export(browser, server, path)
+    return found
 
 
 def page_weights(base: str) -> dict:
@@ -469,13 +488,17 @@ def table(results: dict) -> str:
                 + (f"{million[name]['p95_ms']:>9.1f}" if name in million else "")
             )
     lines.append(f"  (big = {results['settings']['submissions']:,} submissions)")
-    if "export" in results:
-        e = results["export"]
+    for size, found in results.get("exports", {}).items():
+        lines += ["", f"Exports at {int(size):,} submissions (whole queue, one download each):"]
+        for name, e in found.items():
+            rows = e["lines"] - 1 if name == "csv" else e["lines"]  # the CSV has a header
+            lines.append(
+                f"  {name:<7}{rows:>10,} rows {e['seconds']:>8.1f} s {e['bytes'] / 1e6:>8.0f} MB"
+                f"   worker memory {e['worker_rss_before_mb']:.0f} MB before, "
+                f"{e['worker_rss_peak_mb']:.0f} MB at peak"
+            )
+    if "page_weight" in results:
         lines += [
-            "",
-            f"CSV export of {e['lines'] - 1:,} rows: {e['seconds']:.1f} s, "
-            f"{e['bytes'] / 1e6:.0f} MB; worker memory {e['worker_rss_before_mb']:.0f} MB "
-            f"before, {e['worker_rss_peak_mb']:.0f} MB at peak",
             "",
             "Patient pages (HTML + CSS + JS): "
             + ", ".join(
@@ -485,33 +508,13 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--users", type=int, default=20)
-    parser.add_argument(
-        "--think", type=float, default=0.5, help="seconds a paced user waits before each request"
-    )
-    parser.add_argument("--duration", type=float, default=15, help="seconds per load test")
-    parser.add_argument("--submissions", type=int, default=100_000)
-    parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--rounds", type=int, default=200, help="requests per queue page")
-    parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
-    parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
-    parser.add_argument("--clinician-only", action="store_true", help="skip the patient load tests")
-    parser.add_argument(
-        "--million",
-        action="store_true",
-        help="then grow the table to 1,000,000 submissions and measure the queue again",
-    )
-    args = parser.parse_args()
-
-    workdir = Path(tempfile.mkdtemp(prefix="ks-bench-"))
-    url = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-    print(f"Setting up {url.split('://')[0]} database in {workdir} ...", flush=True)
+def measure(url: str, args: argparse.Namespace, workdir: Path) -> dict:
+    """Every figure on one database."""
+    print(f"== {url.split('://')[0]} ==", flush=True)
     app = App(url)
     account = app.clinician()
     app.seed(1000)
-    server = Server(url, args.workers, workdir / "gunicorn.log")
+    server = Server(url, args.workers, workdir / f"gunicorn-{url.split(':')[0]}.log")
     results: dict = {
         "machine": {
             "cpus": os.cpu_count(),
@@ -523,7 +526,7 @@ def main() -> None:
             "duration_s": args.duration,
             "workers": args.workers,
             "submissions": args.submissions,
-            "database": url.split("://")[0],
+            "database": url.split("://")[0].split("+")[0],
         },
     }
     try:
@@ -563,6 +566,8 @@ def main() -> None:
                 if name in large
             },
         }
+        print(f"Exports at {args.submissions:,} submissions ...", flush=True)
+        results["exports"] = {str(args.submissions): exports(browser, server)}
         if args.million:
             to_add = max(0, 1_000_000 - args.submissions)
             print(f"Seeding {to_add:,} more, to 1,000,000 submissions ...", flush=True)
@@ -571,15 +576,88 @@ def main() -> None:
             results["queue"]["million"] = queue_latency(
                 browser, server.url, args.rounds, app.search_targets()
             )
+            print("Exports at 1,000,000 submissions ...", flush=True)
+            results["exports"]["1000000"] = exports(browser, server)
         if not args.clinician_only:
-            print("CSV export ...", flush=True)
-            results["export"] = export_csv(browser, server)
             results["page_weight"] = page_weights(server.url)
     finally:
         server.stop()
+    return results
+
+
+class PostgresDatabase:
+    """A database of its own on the PostgreSQL server, dropped afterwards."""
+
+    def __init__(self, server_url: str) -> None:
+        import psycopg
+
+        self.server_url = server_url.replace("+psycopg", "")
+        self.name = f"ks_bench_{os.getpid()}"
+        with psycopg.connect(self.server_url, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{self.name}"')
+        base = self.server_url.rsplit("/", 1)[0]
+        self.url = f"{base}/{self.name}".replace("postgresql://", "postgresql+psycopg://", 1)
+
+    def drop(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.server_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument(
+        "--think", type=float, default=0.5, help="seconds a paced user waits before each request"
+    )
+    parser.add_argument("--duration", type=float, default=15, help="seconds per load test")
+    parser.add_argument("--submissions", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=200, help="requests per queue page")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="measure this database only (default: a fresh SQLite file, then a fresh "
+        "database on the PostgreSQL server at --postgres-url)",
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get(
+            "BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+        ),
+        help="the PostgreSQL server the default run creates (and drops) its database on",
+    )
+    parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
+    parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument("--clinician-only", action="store_true", help="skip the patient load tests")
+    parser.add_argument(
+        "--million",
+        action="store_true",
+        help="then grow the table to 1,000,000 submissions and measure the queue and the "
+        "exports again",
+    )
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="ks-bench-"))
+    print(f"Working in {workdir}", flush=True)
+    results: dict = {}
+    if args.database_url:
+        results[args.database_url.split("://")[0].split("+")[0]] = measure(
+            args.database_url, args, workdir
+        )
+    else:
+        results["sqlite"] = measure(f"sqlite:///{workdir / 'bench.sqlite3'}", args, workdir)
+        if not args.sqlite_only:
+            database = PostgresDatabase(args.postgres_url)
+            try:
+                results["postgresql"] = measure(database.url, args, workdir)
+            finally:
+                database.drop()
     Path(args.output).write_text(json.dumps(results, indent=2))
-    print()
-    print(table(results))
+    for found in results.values():
+        print()
+        print(table(found))
     print(f"\nFigures written to {args.output}")
 
 

@@ -10,16 +10,19 @@ the ``fhir.resources`` R4B models (identical to R4 for these two) before they le
 from __future__ import annotations
 
 import json
-from typing import Any
+from datetime import datetime
+from functools import cache
+from typing import Any, Protocol
 
+import orjson
 from flask import current_app
 
 from . import phq9
 from .forms.catalogue import fields_by_name, question_fields
 from .forms.fields import ChoiceMixin, QuestionField
-from .models import Submission
 
 FHIR_JSON = "application/fhir+json"
+FHIR_NDJSON = "application/fhir+ndjson"  # FHIR Bulk Data: one resource per line
 LOINC = "http://loinc.org"
 ANSWER_SYSTEM = "urn:ketamine-screening:answer"
 REFERENCE_SYSTEM = "urn:ketamine-screening:reference"
@@ -70,17 +73,71 @@ def _answers(field: QuestionField, value: Any) -> list[dict[str, Any]]:
     return [{"valueString": str(value)}]
 
 
-def questionnaire_response(submission: Submission, canonical_url: str) -> dict[str, Any]:
-    """One submission, every answer given, and the PHQ-9 total."""
+class Answered(Protocol):
+    """What a QuestionnaireResponse is made from: a stored ``Submission``, or a row of
+    the same columns read for a bulk export."""
+
+    reference: str
+    created_at: datetime
+    withdrawn_at: datetime | None
+    questionnaire_version: str
+    phq9_total: int | None
+    answers: dict[str, Any]
+
+
+class _Question:
+    """How one question's answers are written, worked out once: a bulk export writes
+    the same few hundred answer codings a million times."""
+
+    __slots__ = ("choices", "field", "name", "text")
+
+    def __init__(self, field: QuestionField) -> None:
+        self.name = field.name
+        self.text = str(field.label.text)
+        self.field = field
+        #: Each choice's ``{"valueCoding": ...}``, shared by every resource (never
+        #: change one).
+        self.choices: dict[str, dict[str, Any]] = (
+            {str(v): {"valueCoding": coding(field.name, str(v))} for v, _ in field.choices}
+            if isinstance(field, ChoiceMixin)
+            else {}
+        )
+
+    def answer(self, value: Any) -> list[dict[str, Any]]:
+        if self.choices:
+            values = value if isinstance(value, list) else [value]
+            found = [self.choices.get(str(v)) for v in values]
+            if None not in found:
+                return found  # type: ignore[return-value]
+        return _answers(self.field, value)
+
+
+@cache
+def _steps() -> tuple[tuple[str, str, tuple[_Question, ...]], ...]:
+    """Each step's link id and title, with its questions, read once."""
+    return tuple(
+        (form.step_id, str(form.title), tuple(_Question(f) for f in fields))
+        for form, fields in question_fields()
+    )
+
+
+def questionnaire_response(
+    submission: Answered, canonical_url: str, *, check: bool = True
+) -> dict[str, Any]:
+    """One submission, every answer given, and the PHQ-9 total.
+
+    ``check`` validates the resource against the FHIR models (see ``checked``). A bulk
+    export passes False for all but a sample: validation costs more than building, and
+    the tests validate every kind of resource the builder makes."""
     answers = submission.answers
     groups = []
-    for form, fields in question_fields():
+    for step_id, title, fields in _steps():
         items = [
-            {"linkId": f.name, "text": f.label.text, "answer": _answers(f, answers[f.name])}
-            for f in fields
-            if answers.get(f.name) not in (None, "", [])
+            {"linkId": q.name, "text": q.text, "answer": q.answer(answers[q.name])}
+            for q in fields
+            if answers.get(q.name) not in (None, "", [])
         ]
-        if form.step_id == "phq9" and submission.phq9_total is not None:
+        if step_id == "phq9" and submission.phq9_total is not None:
             items.append(
                 {
                     "linkId": TOTAL_LINK_ID,
@@ -89,7 +146,7 @@ def questionnaire_response(submission: Submission, canonical_url: str) -> dict[s
                 }
             )
         if items:
-            groups.append({"linkId": form.step_id, "text": form.title, "item": items})
+            groups.append({"linkId": step_id, "text": title, "item": items})
     resource = {
         "resourceType": "QuestionnaireResponse",
         "id": submission.reference,
@@ -101,7 +158,7 @@ def questionnaire_response(submission: Submission, canonical_url: str) -> dict[s
     }
     if groups:  # FHIR JSON has no empty arrays
         resource["item"] = groups
-    return checked("QuestionnaireResponse", resource)
+    return checked("QuestionnaireResponse", resource) if check else resource
 
 
 def checked(resource_type: str, resource: dict[str, Any]) -> dict[str, Any]:
@@ -136,3 +193,8 @@ def empty_paths(value: Any, path: str = "$") -> list[str]:
 
 def dumps(resource: dict[str, Any]) -> str:
     return json.dumps(resource, ensure_ascii=False, indent=2)
+
+
+def line(resource: dict[str, Any]) -> bytes:
+    """One resource as a line of NDJSON (FHIR Bulk Data): compact UTF-8, newline-ended."""
+    return orjson.dumps(resource, option=orjson.OPT_APPEND_NEWLINE)

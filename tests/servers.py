@@ -10,8 +10,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+import pyotp
 import requests
+
+from .helpers import CSRF
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -83,3 +87,22 @@ def gunicorn(database_url: str, *, workers: int, log: Path, **settings: str):
         **settings,
     }
     return _serve([str(GUNICORN), "-c", "gunicorn.conf.py", "wsgi:app"], env, port, log)
+
+
+def signed_in(base: str, account: dict[str, Any]) -> requests.Session:
+    """A clinician signed in to a real server: password, then the authenticator code."""
+    browser = requests.Session()
+    page = browser.get(f"{base}/clinician/sign-in", timeout=30)
+    token = CSRF.search(page.text).group(1)
+    form = {"csrf_token": token, "email": account["email"], "password": account["password"]}
+    browser.post(f"{base}/clinician/sign-in", data=form, timeout=30)
+    token = CSRF.search(browser.get(f"{base}/clinician/code", timeout=30).text).group(1)
+    code = pyotp.TOTP(account["secret"]).now()
+    done = browser.post(
+        f"{base}/clinician/code",
+        data={"csrf_token": token, "code": code},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert done.status_code == 303, done.text[:500]
+    return browser

@@ -81,7 +81,7 @@ def test_a_tampered_page_link_answers_400_with_the_way_back(app, signed_in, admi
 
 def test_whole_queue_exports_are_for_admins(app, signed_in, admin_account):
     reference = make_submission(app)
-    for url in ("/clinician/export.csv", "/clinician/export.fhir.json"):
+    for url in ("/clinician/export.csv", "/clinician/export.ndjson", "/clinician/export.fhir.json"):
         assert signed_in.client.get(url).status_code == 403, url
     assert soup(signed_in.client.get("/clinician/")).select('a[href^="/clinician/export"]') == []
     # the one submission being read can still be exported by any clinician
@@ -92,7 +92,7 @@ def test_whole_queue_exports_are_for_admins(app, signed_in, admin_account):
     admin.full_sign_in(admin_account)
     assert admin.client.get("/clinician/export.csv").status_code == 200
     links = soup(admin.client.get("/clinician/")).select('a[href^="/clinician/export"]')
-    assert [words(a) for a in links] == ["CSV", "FHIR Bundle"]
+    assert [words(a) for a in links] == ["CSV", "FHIR NDJSON", "FHIR Bundle"]
 
 
 def test_failures_from_one_address_never_lock_the_clinician_out_of_theirs(

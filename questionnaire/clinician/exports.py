@@ -1,4 +1,7 @@
-"""Exports: the filtered queue as CSV and one submission as JSON, streamed, audited.
+"""Exports, streamed and audited: the filtered queue as CSV, as FHIR bulk data (NDJSON)
+or, for views of up to ``BUNDLE_LIMIT``, as one FHIR Bundle; one submission as JSON or
+FHIR. The whole queue is read in keyset batches (``batches.py``), newest first, so a
+million rows cost the server no more memory than a thousand.
 
 Spreadsheet formula injection: every CSV cell that starts with =, +, -, @, a tab or a
 carriage return is prefixed with an apostrophe so that it is shown as text.
@@ -11,25 +14,34 @@ import io
 import json
 import uuid
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, request, stream_with_context
+from flask import (
+    Response,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
-from sqlalchemy import Select
-from sqlalchemy.orm import joinedload, selectinload
 
 from .. import audit, clock, fhir, submissions
+from ..counting import COUNT_CAP, count
 from ..extensions import db
-from ..fhir import FHIR_JSON, canonical_url
+from ..fhir import FHIR_JSON, FHIR_NDJSON, canonical_url
 from ..forms.catalogue import question_fields
-from ..models import Note, Submission
-from ..rules import Assessment
+from ..forms.fields import CheckboxGroupField, ChoiceMixin, QuestionField
+from ..models import Submission
 from . import bp
 from .access import admin_required, clinician_required, found
+from .batches import Batch, BatchNote, batches
 from .detail import export_dict
-from .queue import Filters, filtered, ordered
+from .queue import Filters, filtered
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BYTE_ORDER_MARK = "\ufeff"
@@ -48,7 +60,12 @@ META_COLUMNS = (
     "rules_version",
     "questionnaire_version",
 )
-BATCH = 500
+#: The most submissions one FHIR Bundle holds; bigger views are exported as NDJSON. It is
+#: the queue's count cap, so the count that decides costs no more than the queue's own.
+BUNDLE_LIMIT = COUNT_CAP
+#: About how much a streamed export hands the server at a time: big enough that writes
+#: are few, small enough that a worker's memory does not notice.
+CHUNK_BYTES = 256 * 1024
 
 
 def safe_cell(value: Any) -> str:
@@ -61,10 +78,35 @@ def answer_columns() -> list[str]:
     return [field.name for _, fields in question_fields() for field in fields]
 
 
-def _answer(value: Any) -> str:
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return "" if value is None else str(value)
+@dataclass(frozen=True, slots=True)
+class _AnswerPlan:
+    """How the answer columns are written, worked out once per export: every cell is
+    made by the same few steps, a hundred thousand times over."""
+
+    columns: tuple[str, ...]
+    #: Columns whose answer is a list of choices, written "a;b".
+    lists: tuple[int, ...]
+    #: Columns a person typed into: the only answers that can start with a formula
+    #: character (choices are our own codes, numbers are whole numbers).
+    typed: tuple[int, ...]
+
+    @classmethod
+    def of(cls, fields: list[QuestionField]) -> _AnswerPlan:
+        return cls(
+            columns=tuple(f.name for f in fields),
+            lists=tuple(i for i, f in enumerate(fields) if isinstance(f, CheckboxGroupField)),
+            typed=tuple(i for i, f in enumerate(fields) if not isinstance(f, ChoiceMixin)),
+        )
+
+    def cells(self, answers: dict[str, Any]) -> list[Any]:
+        cells = [answers.get(name) for name in self.columns]
+        for i in self.lists:
+            if cells[i]:
+                cells[i] = ";".join(cells[i])
+        for i in self.typed:
+            if cells[i] is not None:
+                cells[i] = safe_cell(cells[i])
+        return cells
 
 
 def _local(moment: datetime, zone: ZoneInfo) -> str:
@@ -72,44 +114,38 @@ def _local(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).isoformat(timespec="seconds")
 
 
-def _row(submission: Submission, columns: list[str], zone: ZoneInfo) -> list[str]:
-    assessment = Assessment.from_dict(submission.assessment)
-    notes = " | ".join(
-        f"{_local(n.created_at, zone)} {n.author.email if n.author else 'former clinician'}:"
-        f" {n.body}"
-        for n in submission.notes
+def _notes(notes: list[BatchNote], zone: ZoneInfo) -> str:
+    return " | ".join(
+        f"{_local(n.created_at, zone)} {n.author or 'former clinician'}: {n.body}" for n in notes
     )
-    cells = [
-        submission.reference,
-        _local(submission.created_at, zone),
-        submission.status,
-        submission.outcome,
-        submission.phq9_total,
-        submission.phq9_band,
-        submission.contraindication_count,
-        submission.precaution_count,
-        ";".join(assessment.flag_ids),
-        ";".join(assessment.sections),
-        submission.assigned_to.email if submission.assigned_to else "",
-        submission.rules_version,
-        submission.questionnaire_version,
-        *(_answer(submission.answers.get(c)) for c in columns),
-        notes,
-    ]
-    return [safe_cell(c) for c in cells]
 
 
-def _csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow(row)
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate(0)
+def _csv_rows(batch: Batch, plan: _AnswerPlan, zone: ZoneInfo) -> Iterator[list[Any]]:
+    """One batch as CSV rows. The cells that hold only our own codes, numbers and times
+    are written as they are; every cell that holds text someone typed goes through
+    ``safe_cell``."""
+    for row in batch.rows:
+        notes = batch.notes.get(row.id)
+        yield [
+            row.reference,
+            _local(row.created_at, zone),
+            row.status,
+            row.outcome,
+            row.phq9_total,
+            row.phq9_band,
+            row.contraindication_count,
+            row.precaution_count,
+            ";".join(row.flags),
+            ";".join(row.sections or ()),
+            safe_cell(row.assigned_to),
+            row.rules_version,
+            row.questionnaire_version,
+            *plan.cells(row.answers),
+            safe_cell(_notes(notes, zone)) if notes else "",
+        ]
 
 
-def _download(body: Iterator[str] | str, mimetype: str, filename: str) -> Response:
+def _download(body: Iterable[Any] | str, mimetype: str, filename: str) -> Response:
     """An attachment; generators are streamed inside the request's context."""
     content = body if isinstance(body, str) else stream_with_context(body)
     return Response(
@@ -124,62 +160,126 @@ def _record_export(detail: str, submission: Submission | None = None) -> None:
     db.session.commit()
 
 
-def _queue_export(kind: str) -> Select[tuple[Submission]]:
-    """The queue as filtered, in queue order and fetched in batches; the export is
-    audited with its filters before the first byte leaves."""
-    filters = Filters.from_args(request.args, me=current_user.clinician.id)
+def _queue_filters() -> Filters:
+    return Filters.from_args(request.args, me=current_user.clinician.id)
+
+
+def _record_queue_export(kind: str, filters: Filters) -> None:
+    """Audited with its filters before the first byte leaves."""
     _record_export(f"{kind}, filters: {filters.describe()}")
-    return ordered(filtered(filters)).execution_options(yield_per=BATCH)
+
+
+def _stamp() -> str:
+    return clock.now().strftime("%Y%m%d-%H%M%S")
 
 
 @bp.get("/export.csv")
 @admin_required
 def export_csv() -> Response:
-    statement = _queue_export("csv").options(
-        joinedload(Submission.assigned_to),
-        selectinload(Submission.notes).joinedload(Note.author),
-    )
-    columns = answer_columns()
-
+    """The filtered queue as CSV, newest first, streamed a batch at a time."""
+    filters = _queue_filters()
+    _record_queue_export("csv", filters)
+    fields = [field for _, fields in question_fields() for field in fields]
+    plan = _AnswerPlan.of(fields)
     zone = ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
 
-    def rows() -> Iterator[list[str]]:
-        yield [*META_COLUMNS, *columns, "clinician_notes"]
-        for submission in db.session.scalars(statement):
-            yield _row(submission, columns, zone)
+    def chunks() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        # A byte-order mark, so that spreadsheets read the file as UTF-8.
+        buffer.write(BYTE_ORDER_MARK)
+        writer.writerow([*META_COLUMNS, *plan.columns, "clinician_notes"])
+        for batch in batches(filters):
+            writer.writerows(_csv_rows(batch, plan, zone))
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate(0)
+        yield buffer.getvalue()
 
-    def lines() -> Iterator[str]:
-        yield BYTE_ORDER_MARK  # so that spreadsheets read the file as UTF-8
-        yield from _csv_lines(rows())
+    return _download(chunks(), "text/csv", f"submissions-{_stamp()}.csv")
 
-    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-    return _download(lines(), "text/csv", f"submissions-{stamp}.csv")
+
+def _resources(batch: Batch, canonical: str) -> Iterator[dict[str, Any]]:
+    """A batch as QuestionnaireResponses, built without validating each one through
+    the FHIR models: that would cost more than the whole export, and loading the models
+    costs a worker 30 MB. The tests validate every line of these exports with the
+    models; the one-submission export still validates."""
+    for row in batch.rows:
+        yield fhir.questionnaire_response(row, canonical, check=False)
+
+
+@bp.get("/export.ndjson")
+@admin_required
+def export_fhir_ndjson() -> Response:
+    """The filtered queue as FHIR bulk data: one QuestionnaireResponse per line, newest
+    first, streamed in pieces of about ``CHUNK_BYTES`` (a resource is about 7 KB)."""
+    filters = _queue_filters()
+    _record_queue_export("fhir ndjson", filters)
+    canonical = canonical_url()
+
+    def chunks() -> Iterator[bytes]:
+        for batch in batches(filters, notes=False):
+            lines: list[bytes] = []
+            size = 0
+            for resource in _resources(batch, canonical):
+                lines.append(fhir.line(resource))
+                size += len(lines[-1])
+                if size >= CHUNK_BYTES:
+                    yield b"".join(lines)
+                    lines.clear()
+                    size = 0
+            yield b"".join(lines)
+
+    return _download(chunks(), FHIR_NDJSON, f"submissions-{_stamp()}.ndjson")
 
 
 @bp.get("/export.fhir.json")
 @admin_required
 def export_fhir_bundle() -> Response:
-    """The filtered queue as a FHIR Bundle of QuestionnaireResponses, streamed."""
-    statement = _queue_export("fhir bundle")
+    """The filtered queue as one FHIR Bundle of QuestionnaireResponses, streamed: for
+    views of up to ``BUNDLE_LIMIT`` submissions (one JSON document of a whole big queue
+    is more than any client loads); larger ones are offered as NDJSON."""
+    filters = _queue_filters()
+    if count(db.session, filtered(filters)) > BUNDLE_LIMIT:
+        return too_large_for_a_bundle(filters)
+    _record_queue_export("fhir bundle", filters)
     canonical = canonical_url()
     stamp = clock.now()
 
     def chunks() -> Iterator[str]:
         head = {"resourceType": "Bundle", "type": "collection", "timestamp": stamp.isoformat()}
         yield json.dumps(head)[:-1]  # the object stays open for its entries
-        count = 0
-        for submission in db.session.scalars(statement):
-            resource = fhir.questionnaire_response(submission, canonical)
-            entry = {
-                "fullUrl": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, submission.reference)}",
-                "resource": resource,
-            }
-            # FHIR JSON has no empty arrays: "entry" opens with the first one.
-            yield (', "entry": [' if count == 0 else ",") + json.dumps(entry, ensure_ascii=False)
-            count += 1
-        yield "]}" if count else "}"
+        entries = 0
+        for batch in batches(filters, notes=False):
+            for resource in _resources(batch, canonical):
+                entry = {
+                    "fullUrl": f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, resource['id'])}",
+                    "resource": resource,
+                }
+                # FHIR JSON has no empty arrays: "entry" opens with the first one.
+                yield (', "entry": [' if entries == 0 else ",") + json.dumps(
+                    entry, ensure_ascii=False
+                )
+                entries += 1
+        yield "]}" if entries else "}"
 
     return _download(chunks(), FHIR_JSON, f"submissions-{stamp:%Y%m%d-%H%M%S}.fhir.json")
+
+
+def too_large_for_a_bundle(filters: Filters) -> Response:
+    """400, with the way to the same view as NDJSON."""
+    html = render_template(
+        "clinician/error.html",
+        title="Too many submissions for one FHIR Bundle",
+        message=(
+            f"This view holds more than {BUNDLE_LIMIT:,} submissions, and a FHIR Bundle "
+            f"holds at most {BUNDLE_LIMIT:,}. Download the same view as FHIR NDJSON (one "
+            "QuestionnaireResponse per line), or narrow it with the filters."
+        ),
+        link=url_for(".export_fhir_ndjson", **filters.as_args()),
+        link_text="Download as FHIR NDJSON",
+    )
+    return make_response(html, 400)
 
 
 @bp.get("/submissions/<reference>/export.fhir.json")

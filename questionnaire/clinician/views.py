@@ -19,6 +19,7 @@ from ..vocabulary import Status
 from . import bp, page_size
 from .access import bad_cursor, clinician_required, found
 from .detail import view_model
+from .exports import BUNDLE_LIMIT
 from .queue import Cursor, Filters, Row, page
 from .workflow import STATUS_LABELS, allowed_next, may_contact, needs_reason_to_close
 
@@ -59,6 +60,7 @@ def queue() -> str | Response:
         flags=sorted(FLAGS),
         bands=PHQ9_BAND_LABELS,
         failed_alerts=outbox.failed_count() if me.is_admin else 0,
+        bundle_limit=BUNDLE_LIMIT,
     )
 
 
