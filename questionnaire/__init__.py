@@ -115,12 +115,21 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from .cli import clinician_cli, demo_cli, outbox_cli, purge_command
+    from .cli import (
+        backup_cli,
+        clinician_cli,
+        demo_cli,
+        outbox_cli,
+        purge_command,
+        unavailable_page,
+    )
 
     app.cli.add_command(clinician_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(purge_command)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(backup_cli)
+    app.cli.add_command(unavailable_page)
 
 
 def register_template_globals(app: Flask) -> None:

@@ -1,14 +1,16 @@
 """Command-line tools: ``flask --app wsgi clinician create|invite|reset|list|disable|
-rotate-mfa-key``, ``purge``, ``demo seed`` and ``outbox run``."""
+rotate-mfa-key``, ``purge``, ``demo seed``, ``outbox run``, ``backup verify|digest`` and
+``unavailable-page``."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
-from flask import current_app
+from flask import current_app, render_template
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 
 from . import accounts, clock
 from .extensions import db
@@ -173,3 +175,74 @@ def outbox_run(once: bool) -> None:
         if once:
             return
         time.sleep(pause)
+
+
+backup_cli = AppGroup("backup", help="Prove that a PostgreSQL backup restores whole.")
+
+
+@backup_cli.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--keep", is_flag=True, help="Keep the restored copy (its URL is printed).")
+def backup_verify(file: Path, keep: bool) -> None:
+    """Restore FILE (pg_dump --format=custom) into a new database and check it."""
+    from .ops import backup
+
+    try:
+        with backup.restored(file, current_app.config["DATABASE_URL"] or "", keep=keep) as url:
+            click.echo(f"Restored {file} into database {url.database}.")
+            migrations = Path(current_app.extensions["migrate"].directory)
+            found = backup.checks(url, migrations, current_app.config["MFA_ENCRYPTION_KEYS"])
+            engine = create_engine(url)
+            with engine.connect() as connection:
+                digests = backup.table_digests(connection)
+            engine.dispose()
+            if keep:
+                click.echo(f"Kept: {url.render_as_string(hide_password=True)}")
+    except (ValueError, FileNotFoundError, RuntimeError) as error:
+        raise click.ClickException(str(error)) from error
+    _print_digests(digests)
+    for check in found:
+        click.echo(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}")
+    if not all(check.ok for check in found):
+        raise click.ClickException("The backup did not restore whole (see FAIL above).")
+    click.echo("The backup restores whole.")
+
+
+@backup_cli.command("digest")
+def backup_digest() -> None:
+    """Each table's rows and digest in this database, to compare with a restored copy."""
+    from .ops import backup
+
+    with db.engine.connect() as connection:
+        if connection.dialect.name != "postgresql":
+            raise click.ClickException("backup digest needs DATABASE_URL to point at PostgreSQL")
+        _print_digests(backup.table_digests(connection))
+
+
+def _print_digests(digests: list) -> None:
+    width = max((len(d.name) for d in digests), default=5)
+    for digest in digests:
+        click.echo(f"{digest.name:<{width}}  {digest.rows:>10,} rows  sha256 {digest.sha256}")
+
+
+@click.command("unavailable-page")
+@click.argument("output", type=click.File("w"), default="-")
+@with_appcontext
+def unavailable_page(output) -> None:
+    """Write the page the proxy shows while the app cannot answer at all (502, 503,
+    504): the crisis contacts first, and where the answers given so far are kept."""
+    from .errors import MESSAGES
+
+    title, message = MESSAGES[503]
+    base = current_app.config.get("APP_BASE_URL") or "http://localhost"
+    with current_app.test_request_context("/unavailable", base_url=base):
+        html = render_template(
+            "errors/error.html",
+            title=title,
+            message=message,
+            server_error=True,
+            answers="unknown",
+            sent=False,
+            draft_days=current_app.config["DRAFT_TTL_DAYS"],
+        )
+    output.write(html)

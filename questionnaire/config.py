@@ -215,6 +215,12 @@ def load(env: str | None = None) -> dict[str, Any]:
         "QUEUE_PAGE_SIZE": _int("QUEUE_PAGE_SIZE", 50),
         # Rate limits (Flask-Limiter): Redis when REDIS_URL is set, else this process.
         "RATELIMIT_STORAGE_URI": os.environ.get("REDIS_URL") or "memory://",
+        # Redis is optional at run time: while it cannot be reached, each worker counts
+        # in its own memory (one warning per outage) and goes back to Redis by itself,
+        # checking again after 1, 2, 4 ... 32 seconds. A lost Redis never stops a
+        # patient or a clinician; half a second is the longest a request waits for it.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "ks"),
         "SIGN_IN_RATE_LIMIT": os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute; 50 per hour"),

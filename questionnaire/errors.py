@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, g, make_response, render_template, request
+from flask import Flask, Response, current_app, g, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from . import drafts
 from .extensions import db, login_manager
 
 log = logging.getLogger(__name__)
@@ -28,14 +29,8 @@ MESSAGES: dict[int, tuple[str, str]] = {
     413: ("That was too much to send", "Please shorten what you typed and try again."),
     422: ("Something was wrong with that request", "Please go back and try again."),
     429: ("Too many tries", "Please wait a few minutes, then try again."),
-    500: (
-        "Sorry, something went wrong on our side",
-        "Your answers so far are saved. Please try again in a few minutes.",
-    ),
-    503: (
-        "Sorry, the service is not available right now",
-        "Your answers so far are saved. Please try again in a few minutes.",
-    ),
+    500: ("Sorry, something went wrong on our side", "Please try again in a few minutes."),
+    503: ("Sorry, the service is not available right now", "Please try again in a few minutes."),
 }
 
 
@@ -82,10 +77,28 @@ def _page(status: int, title: str, message: str, *, worded: bool = False) -> Res
             title, message = CLINICIAN_MESSAGES.get(status, (title, message))
         html = render_template("clinician/error.html", title=title, message=message)
     else:
-        html = render_template("errors/error.html", title=title, message=message)
+        html = render_template(
+            "errors/error.html",
+            title=title,
+            message=message,
+            # A server error: help first, and where the answers given so far are kept.
+            server_error=status >= 500,
+            answers=_answers_so_far(),
+            sent=request.method == "POST",
+            draft_days=current_app.config["DRAFT_TTL_DAYS"],
+        )
     response = make_response(html, status)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _answers_so_far() -> str:
+    """ "kept" when this browser has a screening under way, "none" when it is on the
+    screening's pages without one, "unknown" elsewhere (the draft cookie is only sent
+    to the screening's pages). Read from the cookie alone: the database may be down."""
+    if request.cookies.get(drafts.COOKIE_NAME):
+        return "kept"
+    return "none" if request.path.startswith("/screening") else "unknown"
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -9,6 +9,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +42,17 @@ def _wait_until_up(process: subprocess.Popen, base: str, log: Path, name: str) -
         time.sleep(0.2)
 
 
+@dataclass(frozen=True)
+class Node:
+    """A running server: its base URL, and its process id (a gunicorn master)."""
+
+    base: str
+    pid: int
+
+
 @contextmanager
-def _serve(command: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[str]:
-    """Run a server process until the block ends; yield its base URL once it answers."""
+def _node(command: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[Node]:
+    """Run a server process until the block ends; yield it once it answers."""
     with log.open("w") as out:
         process = subprocess.Popen(  # noqa: S603 (our own servers, fixed arguments)
             command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
@@ -51,10 +60,17 @@ def _serve(command: list[str], env: dict[str, str], port: int, log: Path) -> Ite
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_until_up(process, base, log, Path(command[0]).name)
-            yield base
+            yield Node(base, process.pid)
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+@contextmanager
+def _serve(command: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[str]:
+    """Run a server process until the block ends; yield its base URL once it answers."""
+    with _node(command, env, port, log) as node:
+        yield node.base
 
 
 def development_server(database_url: str, *, log: Path):
@@ -69,8 +85,7 @@ def development_server(database_url: str, *, log: Path):
 TEST_MFA_KEY = "Tm-GJOO4hbkG6UHx_wUwzpNTkKudfpGSQ4Iy9tpCHrY="
 
 
-def gunicorn(database_url: str, *, workers: int, log: Path, **settings: str):
-    """Serve the app under gunicorn (production settings) and yield its base URL."""
+def _gunicorn(database_url: str, workers: int, settings: dict[str, str]):
     port = free_port()
     env = {
         **os.environ,
@@ -86,7 +101,19 @@ def gunicorn(database_url: str, *, workers: int, log: Path, **settings: str):
         "GUNICORN_LOG_LEVEL": "warning",
         **settings,
     }
-    return _serve([str(GUNICORN), "-c", "gunicorn.conf.py", "wsgi:app"], env, port, log)
+    return [str(GUNICORN), "-c", "gunicorn.conf.py", "wsgi:app"], env, port
+
+
+def gunicorn(database_url: str, *, workers: int, log: Path, **settings: str):
+    """Serve the app under gunicorn (production settings) and yield its base URL."""
+    command, env, port = _gunicorn(database_url, workers, settings)
+    return _serve(command, env, port, log)
+
+
+def gunicorn_node(database_url: str, *, workers: int, log: Path, **settings: str):
+    """The same, yielding the ``Node`` (one of several app servers, say, to kill one)."""
+    command, env, port = _gunicorn(database_url, workers, settings)
+    return _node(command, env, port, log)
 
 
 def signed_in(base: str, account: dict[str, Any]) -> requests.Session:

@@ -22,7 +22,10 @@ def test_healthz_answers_without_the_database(tmp_path):
 
 def test_readyz_is_ready_when_the_database_answers(client):
     response = client.get("/readyz")
-    assert (response.status_code, response.json) == (200, {"status": "ok", "database": "ok"})
+    assert (response.status_code, response.json) == (
+        200,
+        {"status": "ok", "database": "ok", "rate_limits": "ok"},
+    )
 
 
 def test_readyz_is_503_when_the_database_does_not_answer(tmp_path):

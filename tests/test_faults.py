@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
@@ -68,9 +69,53 @@ def test_pages_that_need_the_database_show_a_calm_503(app, patient):
     assert response.status_code == 503
     page = soup(response)
     assert words(page.h1) == "Sorry, the service is not available right now"
-    assert "Your answers so far are saved" in words(page.main)
-    assert page.select('a[href="tel:988"]')
+    help_now, *paragraphs = page.main.select("section[data-help-now], main > p")
+    assert words(help_now.h2) == "If you need help now, do not wait for this service"
+    assert help_now.select('a[href="tel:988"]')  # first thing after the heading
+    assert [words(p) for p in paragraphs] == [
+        "Your answers are kept. The answers you gave on earlier pages are saved on our "
+        "system for 7 days, linked to this browser.",
+        "Please try again in a few minutes. When the service works again, open the "
+        "screening in this browser and it goes on from where you stopped. If you saved a "
+        "link to come back later, that link works too.",
+        "Go to the start page",
+    ]
     assert patient.client.get("/screening/health").status_code == 200
+
+
+def test_a_server_error_keeps_help_first_and_says_where_the_answers_are(app, patient):
+    @app.post("/screening/boom")
+    def boom():
+        raise RuntimeError("a fault")
+
+    @app.get("/boom")
+    def boom_outside():
+        raise RuntimeError("a fault")
+
+    def said(response) -> list[str]:
+        assert response.status_code == 500
+        page = soup(response)
+        assert words(page.h1) == "Sorry, something went wrong on our side"
+        first = page.main.find(["section", "p"])
+        assert first.name == "section" and first.select('a[href="tel:988"]')
+        return [words(p) for p in page.select("main > p")]
+
+    # on the screening's pages before any answer
+    assert said(patient.post("/screening/boom"))[0] == (
+        "You had not given any answers yet, so nothing was lost."
+    )
+    patient.answer_all(steps_with(), until="history")
+    mid_screening = said(patient.post("/screening/boom"))
+    assert mid_screening[0].startswith("Your answers are kept. The answers you gave on earlier")
+    assert mid_screening[2] == (
+        "The page you sent last may not have been saved. Please check its answers when "
+        "you come back."
+    )
+    # elsewhere the draft cookie is not sent, so the page cannot know and says both
+    assert said(patient.client.get("/boom"))[0] == (
+        "If you had started the screening, your answers are kept: they are saved on our "
+        "system for 7 days, linked to this browser."
+    )
 
 
 def test_a_submit_while_the_database_is_down_loses_nothing(app, patient):
@@ -125,3 +170,18 @@ def test_recovers_after_postgresql_drops_every_connection(app, patient):
     # the pool notices the dead connections and opens new ones: nothing for the person
     assert patient.answer("phq9", EXAMPLE_1["phq9"]).status_code == 303
     assert patient.client.get("/screening/health").status_code == 200
+
+
+def test_the_proxy_has_a_page_for_when_the_app_cannot_answer(runner):
+    """`flask unavailable-page` writes the page nginx shows for 502, 503 and 504."""
+    result = runner.invoke(args=["unavailable-page"])
+    assert result.exit_code == 0, result.output
+    page = BeautifulSoup(result.output, "html.parser")
+    assert words(page.h1) == "Sorry, the service is not available right now"
+    help_now = page.main.select_one("section[data-help-now]")
+    assert help_now.select('a[href="tel:988"]') and help_now.select('a[href="sms:988"]')
+    assert words(page.select_one("[data-answers-kept]")) == (
+        "If you had started the screening, your answers are kept: they are saved on our "
+        "system for 7 days, linked to this browser."
+    )
+    assert page.select("script:not([src])") == [] and page.select("[style]") == []
