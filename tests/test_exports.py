@@ -13,7 +13,7 @@ from collections.abc import Iterable
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from questionnaire import clock, submissions
 from questionnaire.clinician import batches
@@ -23,7 +23,7 @@ from questionnaire.extensions import db
 from questionnaire.fhir import empty_paths
 from questionnaire.forms.catalogue import question_fields
 from questionnaire.forms.fields import ChoiceMixin
-from questionnaire.models import Submission
+from questionnaire.models import Submission, SubmissionFlag
 
 from .html import soup, words
 from .staff import audit_rows, make_submission
@@ -106,6 +106,30 @@ def test_a_filtered_export_holds_each_submission_once_across_batches(
     assert len(expected) > 3 * 3  # several batches, and one left over
     found = references_in(path, admin_in.client.get(f"{path}?status=closed").get_data())
     assert found == expected  # each once, newest first
+
+
+@pytest.mark.parametrize("path", EXPORTS)
+def test_a_flag_filtered_export_holds_what_the_queue_holds(app, admin_in, monkeypatch, path):
+    monkeypatch.setattr(batches, "BATCH", 4)
+    seeded(app, 60)
+    with app.app_context():
+        flag, _ = db.session.execute(  # the commonest flag in this demo data
+            select(SubmissionFlag.flag_id, func.count())
+            .group_by(SubmissionFlag.flag_id)
+            .order_by(func.count().desc(), SubmissionFlag.flag_id)
+            .limit(1)
+        ).one()
+        expected = list(
+            db.session.scalars(
+                select(Submission.reference)
+                .join(SubmissionFlag)
+                .where(SubmissionFlag.flag_id == flag)
+                .order_by(Submission.id.desc())
+            )
+        )
+    assert 4 * 2 < len(expected) < 60  # several batches, not the whole queue
+    found = references_in(path, admin_in.client.get(f"{path}?flag={flag}").get_data())
+    assert found == expected
 
 
 @pytest.mark.parametrize("path", EXPORTS)

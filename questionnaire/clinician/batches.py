@@ -8,9 +8,9 @@ depth), on a connection of its own that goes back to the pool in between.
 Ids never change, so each submission is read exactly once, even when clinicians change
 statuses while the export runs; submissions that arrive during it have higher ids than
 the first batch and are left for the next export. Only the columns an export writes are
-read (never ORM objects), the JSON as text that orjson decodes (five times faster than
-the driver's own decoding, which was most of an export's time), and each batch's flags
-and notes come in one query each.
+read (never ORM objects); the answers as JSON text that orjson decodes (through the
+driver's own JSON decoding, reading them took three times as long and most of an
+export's time); the flags in the row itself; each batch's notes in one more query.
 """
 
 from __future__ import annotations
