@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import shutil
-import subprocess
+import subprocess  # nosec B404 (pg_restore with fixed arguments)
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
