@@ -16,17 +16,16 @@ from pathlib import Path
 
 import pytest
 import requests
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from questionnaire import create_app, drafts
 from questionnaire.extensions import db
 from questionnaire.models import Submission
 
-from .helpers import CSRF, steps_with
+from .helpers import CSRF, Patient, steps_with
 from .servers import TEST_MFA_KEY, gunicorn_node, signed_in
 from .staff import make_clinician
 from .test_concurrency import REFERENCE
-
-pytestmark = pytest.mark.slow  # real gunicorn processes
 
 SCREENINGS = 40
 CLIENTS = 8
@@ -88,13 +87,33 @@ def kill(server_pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
+def test_submitting_again_on_another_node_after_the_first_died_gives_the_same_result(app):
+    """The node that took the final POST stored the submission and died before it could
+    answer: the person presses submit again, and the other node shows the same result."""
+    node_b = create_app({"APP_ENV": "testing", "DATABASE_URL": app.config["DATABASE_URL"]})
+    on_a = Patient(app.test_client())
+    on_a.answer_all(steps_with())
+    lost = on_a.submit()  # stored on node A; the answer never reaches the browser
+    assert lost.status_code == 303
+    browser = node_b.test_client()
+    session_cookie = app.config["SESSION_COOKIE_NAME"]
+    for name, path in ((session_cookie, "/"), (drafts.COOKIE_NAME, "/screening")):
+        cookie = on_a.client.get_cookie(name, path=path)  # what the browser still holds
+        browser.set_cookie(cookie.key, cookie.value, path=cookie.path)
+    on_b = Patient(browser)
+    on_b._token = on_a.token()
+    again = on_b.submit()
+    assert (again.status_code, again.location) == (303, lost.location)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Submission)) == 1
+
+
+@pytest.mark.slow  # real gunicorn processes
 def test_a_node_dies_mid_run_and_every_screening_is_stored_once(
     server_database, tmp_path, monkeypatch
 ):
     url, _ = server_database
     monkeypatch.setenv("MFA_ENCRYPTION_KEY", TEST_MFA_KEY)  # the servers' key
-    from questionnaire import create_app
-
     app = create_app({"APP_ENV": "testing", "DATABASE_URL": url})
     account = make_clinician(app, "sam@clinic.example")
     limits = {
