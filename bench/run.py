@@ -555,6 +555,7 @@ def measure(url: str, args: argparse.Namespace, workdir: Path) -> dict:
         print(f"Seeding {to_add:,} more submissions ...", flush=True)
         results["seed_seconds"] = app.seed(to_add) if to_add else 0.0
         results["seed_rows"] = to_add
+        browser = clinician_session(server.url, account)  # a long seed outlasts the idle timeout
         print(f"Queue at {args.submissions:,} submissions ...", flush=True)
         large = queue_latency(browser, server.url, args.rounds, app.search_targets())
         results["queue"] = {
@@ -572,6 +573,8 @@ def measure(url: str, args: argparse.Namespace, workdir: Path) -> dict:
             to_add = max(0, 1_000_000 - args.submissions)
             print(f"Seeding {to_add:,} more, to 1,000,000 submissions ...", flush=True)
             app.seed(to_add)
+            # Seeding outlasts the clinician's idle timeout: sign in again.
+            browser = clinician_session(server.url, account)
             print("Queue at 1,000,000 submissions ...", flush=True)
             results["queue"]["million"] = queue_latency(
                 browser, server.url, args.rounds, app.search_targets()
