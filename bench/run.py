@@ -531,6 +531,11 @@ def measure(url: str, args: argparse.Namespace, workdir: Path) -> dict:
     }
     try:
         if not args.clinician_only:
+            # Each worker thread renders its first pages slowly (templates compiled,
+            # connections opened): warm them all up, unmeasured, as a server that has
+            # been running would be.
+            print("Warming up ...", flush=True)
+            results["warm_up_screenings"] = patient_load(server.url, args.users, 10)["screenings"]
             print("Patient flow, paced ...", flush=True)
             results["patient_flow_paced"] = patient_load(
                 server.url, args.users, max(args.duration, 20), args.think
@@ -548,6 +553,7 @@ def measure(url: str, args: argparse.Namespace, workdir: Path) -> dict:
         small = queue_latency(browser, server.url, args.rounds, app.search_targets())
         total_now = (
             1000
+            + results.get("warm_up_screenings", 0)
             + results.get("patient_flow", {}).get("screenings", 0)
             + results.get("patient_flow_paced", {}).get("screenings", 0)
         )
