@@ -83,7 +83,8 @@ def _server_url(database_url: str) -> URL:
 
 @contextmanager
 def restored(file: Path, database_url: str, *, keep: bool = False) -> Iterator[URL]:
-    """FILE restored into a new database on the server of ``database_url``."""
+    """FILE restored into a new database on the server of ``database_url``; dropped
+    afterwards, unless ``keep`` and everything in the block went through."""
     server = _server_url(database_url)
     pg_restore = shutil.which("pg_restore")
     if pg_restore is None:
@@ -93,6 +94,7 @@ def restored(file: Path, database_url: str, *, keep: bool = False) -> Iterator[U
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     copy = server.set(database=name)
+    checked = False
     try:
         libpq = copy.set(drivername="postgresql").render_as_string(hide_password=False)
         result = subprocess.run(  # noqa: S603 (pg_restore, fixed arguments)  # nosec B603
@@ -104,8 +106,9 @@ def restored(file: Path, database_url: str, *, keep: bool = False) -> Iterator[U
         if result.returncode != 0:
             raise RuntimeError(f"pg_restore failed: {result.stderr.strip()[:2000]}")
         yield copy
+        checked = True
     finally:
-        if not keep:
+        if not (keep and checked):  # a copy that failed half-way is never left behind
             with admin.connect() as connection:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
