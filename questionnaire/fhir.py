@@ -3,8 +3,11 @@ classes (never written twice); the codings and checks the Questionnaire shares
 (``interop/definition.py`` builds that).
 
 PHQ-9 items, their answers and the total score carry their LOINC codes; every other
-answer is coded with the value the questionnaire stores. Resources are checked against
-the ``fhir.resources`` R4B models (identical to R4 for these two) before they leave.
+answer is coded with the value the questionnaire stores. A resource exported on its own
+is checked against the ``fhir.resources`` R4B models (identical to R4 for these two)
+before it leaves; the bulk exports (NDJSON, Bundle) use the same builder without that
+check on each resource, and the tests validate every line of them with the models.
+The question wording is read once per process, in English (the clinic's language).
 """
 
 from __future__ import annotations
