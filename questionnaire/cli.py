@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 from flask import current_app, render_template
 from flask.cli import AppGroup, with_appcontext
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 
 from . import accounts, clock
 from .extensions import db
@@ -191,19 +191,15 @@ def backup_verify(file: Path, keep: bool) -> None:
         with backup.restored(file, current_app.config["DATABASE_URL"] or "", keep=keep) as url:
             click.echo(f"Restored {file} into database {url.database}.")
             migrations = Path(current_app.extensions["migrate"].directory)
-            found = backup.checks(url, migrations, current_app.config["MFA_ENCRYPTION_KEYS"])
-            engine = create_engine(url)
-            with engine.connect() as connection:
-                digests = backup.table_digests(connection)
-            engine.dispose()
+            found = backup.verify(url, migrations, current_app.config["MFA_ENCRYPTION_KEYS"])
             if keep:
                 click.echo(f"Kept: {url.render_as_string(hide_password=True)}")
     except (ValueError, FileNotFoundError, RuntimeError) as error:
         raise click.ClickException(str(error)) from error
-    _print_digests(digests)
-    for check in found:
+    _print_digests(found.digests)
+    for check in found.checks:
         click.echo(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}: {check.detail}")
-    if not all(check.ok for check in found):
+    if not found.ok:
         raise click.ClickException("The backup did not restore whole (see FAIL above).")
     click.echo("The backup restores whole.")
 

@@ -35,7 +35,7 @@ from ..counting import COUNT_CAP, count
 from ..extensions import db
 from ..fhir import FHIR_JSON, FHIR_NDJSON, canonical_url
 from ..forms.catalogue import question_fields
-from ..forms.fields import CheckboxGroupField, ChoiceMixin, QuestionField
+from ..forms.fields import CheckboxGroupField, ChoiceMixin
 from ..models import Submission
 from . import bp
 from .access import admin_required, clinician_required, found
@@ -73,11 +73,6 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def answer_columns() -> list[str]:
-    """Every question's field name, in questionnaire order, from the form classes."""
-    return [field.name for _, fields in question_fields() for field in fields]
-
-
 @dataclass(frozen=True, slots=True)
 class _AnswerPlan:
     """How the answer columns are written, worked out once per export: every cell is
@@ -91,7 +86,9 @@ class _AnswerPlan:
     typed: tuple[int, ...]
 
     @classmethod
-    def of(cls, fields: list[QuestionField]) -> _AnswerPlan:
+    def of_questionnaire(cls) -> _AnswerPlan:
+        """Every question, in questionnaire order, from the form classes."""
+        fields = [field for _, fields in question_fields() for field in fields]
         return cls(
             columns=tuple(f.name for f in fields),
             lists=tuple(i for i, f in enumerate(fields) if isinstance(f, CheckboxGroupField)),
@@ -179,8 +176,7 @@ def export_csv() -> Response:
     """The filtered queue as CSV, newest first, streamed a batch at a time."""
     filters = _queue_filters()
     _record_queue_export("csv", filters)
-    fields = [field for _, fields in question_fields() for field in fields]
-    plan = _AnswerPlan.of(fields)
+    plan = _AnswerPlan.of_questionnaire()
     zone = ZoneInfo(current_app.config["CLINIC_TIMEZONE"])
 
     def chunks() -> Iterator[str]:

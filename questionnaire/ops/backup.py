@@ -44,6 +44,16 @@ class Check:
     detail: str
 
 
+@dataclass(frozen=True, slots=True)
+class Verified:
+    digests: list[TableDigest]
+    checks: list[Check]
+
+    @property
+    def ok(self) -> bool:
+        return all(check.ok for check in self.checks)
+
+
 def table_digests(connection: Connection) -> list[TableDigest]:
     """Every table of the public schema: its row count and a SHA-256 of its rows as
     JSON, in primary-key order (the same rows give the same digest on any server)."""
@@ -114,27 +124,24 @@ def restored(file: Path, database_url: str, *, keep: bool = False) -> Iterator[U
         admin.dispose()
 
 
-def checks(url: URL, migrations: Path, mfa_keys: tuple[str, ...]) -> list[Check]:
-    """What the app needs of a restored database."""
+def verify(url: URL, migrations: Path, mfa_keys: tuple[str, ...]) -> Verified:
+    """Every table's digest, and what the app needs of a restored database."""
     engine = create_engine(url)
-    found = []
     try:
         with engine.connect() as connection:
+            digests = table_digests(connection)
             version = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            head = head_revision(migrations)
-            found.append(
-                Check(
-                    "schema",
-                    version == head,
-                    f"migration {version}"
-                    + ("" if version == head else f"; this version of the app needs {head}"),
-                )
-            )
-            found.append(_secrets_readable(connection, mfa_keys))
-        found.insert(1, _append_only(engine))
+            secrets_check = _secrets_readable(connection, mfa_keys)
+        head = head_revision(migrations)
+        schema = Check(
+            "schema",
+            version == head,
+            f"migration {version}"
+            + ("" if version == head else f"; this version of the app needs {head}"),
+        )
+        return Verified(digests, [schema, _append_only(engine), secrets_check])
     finally:
         engine.dispose()
-    return found
 
 
 def _append_only(engine: Engine) -> Check:
