@@ -9,7 +9,9 @@ TEST_STAMP := $(VENV)/.installed-test
 export APP_ENV ?= development
 PORT ?= 5000
 
-.PHONY: install run test lint format db-upgrade bench lforms screenshots
+.PHONY: install run test lint format db-upgrade bench lforms screenshots translations update-translations
+TRANSLATIONS := questionnaire/translations
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,18 +25,28 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(RUN_STAMP) $(TEST_STAMP)
 
-install: $(TEST_STAMP)
+install: $(TEST_STAMP) translations
+
+## translations: compile the message catalogues (.po, committed) into .mo files (not committed)
+translations: $(MO_FILES)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po | $(RUN_STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+## update-translations: read the strings from the code into messages.pot and merge them into each .po
+update-translations: $(RUN_STAMP)
+	BIN=$(BIN) tools/update_translations.sh
 
 ## run: the app on the embedded SQLite default, at http://127.0.0.1:5000 (PORT=8080 for another)
 ## (with the outbox worker beside it: with no MAIL_SERVER, alert emails go to the log)
-run: db-upgrade
+run: db-upgrade translations
 	$(BIN)/flask --app wsgi outbox run & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
 
 ## test: lint, then the whole test suite (first LHC-Forms for the FHIR demo, and the
 ## independent FHIR validator the tests run, both with npm)
-test: lint lforms tests/node/node_modules/.package-lock.json
+test: lint lforms tests/node/node_modules/.package-lock.json translations
 	$(BIN)/python -m pytest
 
 tests/node/node_modules/.package-lock.json: tests/node/package-lock.json

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, has_request_context
+from flask_babel import format_date, format_number
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
+from . import i18n
 from .clinic import ClinicContact
 from .errors import register_error_handlers
 from .extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
@@ -73,6 +76,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    i18n.init_app(app)
     register_login(app)
     busy_timeout = app.config["SQLITE_BUSY_TIMEOUT_MS"]
     with app.app_context():
@@ -152,17 +156,33 @@ def register_template_globals(app: Flask) -> None:
             return ""
         return moment.astimezone(zone).strftime("%-d %b %Y, %H:%M:%S %Z")
 
+    app.add_template_filter(format_number, "number")
+
     @app.template_filter("longdate")
     def longdate(moment: datetime | date | None) -> str:
-        """A date as people write it, e.g. 7 December 2026."""
-        return "" if moment is None else f"{moment.day} {moment:%B %Y}"
+        """A date as people write it: 7 December 2026; in Spanish 7 de diciembre de 2026."""
+        if moment is None:
+            return ""
+        if i18n.language() == "es":
+            return format_date(moment, format="long")
+        return f"{moment.day} {moment:%B %Y}"
 
     @app.context_processor
     def clinic() -> dict[str, Any]:
+        language = i18n.language() if has_request_context() else i18n.DEFAULT
+        name = app.config["CLINIC_NAME"]
+        named = name != settings.DEFAULT_CLINIC_NAME
+        contact = ClinicContact.from_config(app.config, language)
+        if not named:
+            # "The clinic" is the default, not a name: said in the page's language.
+            contact = dataclasses.replace(contact, name=i18n._("The clinic"))
         return {
-            "clinic_name": app.config["CLINIC_NAME"],
-            "clinic": ClinicContact.from_config(app.config),
-            "crisis_contacts": app.config["CRISIS_CONTACTS"],
+            "clinic_name": contact.name,
+            "clinic_named": named,
+            "clinic": contact,
+            "crisis_contacts": app.config[
+                "CRISIS_CONTACTS_ES" if language == "es" else "CRISIS_CONTACTS"
+            ],
         }
 
 

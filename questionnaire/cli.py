@@ -223,19 +223,30 @@ def _print_digests(digests: list) -> None:
 
 @click.command("unavailable-page")
 @click.argument("output", type=click.File("w"), default="-")
+@click.option(
+    "--language",
+    type=click.Choice(["en", "es"]),
+    default="en",
+    show_default=True,
+    help="The page's language (one page per language; see the README's nginx example).",
+)
 @with_appcontext
-def unavailable_page(output) -> None:
+def unavailable_page(output, language: str) -> None:
     """Write the page the proxy shows while the app cannot answer at all (502, 503,
     504): the crisis contacts first, and where the answers given so far are kept."""
     from .errors import MESSAGES
+    from .i18n import _
 
     title, message = MESSAGES[503]
     base = current_app.config.get("APP_BASE_URL") or "http://localhost"
-    with current_app.test_request_context("/unavailable", base_url=base):
+    path = f"/unavailable?lang={language}"
+    with current_app.test_request_context(path, base_url=base):
         html = render_template(
             "errors/error.html",
-            title=title,
-            message=message,
+            title=_(title),
+            message=_(message),
+            # A static page: no link to a page in another language that is not there.
+            language_links=list,
             server_error=True,
             answers="unknown",
             sent=False,

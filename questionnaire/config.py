@@ -39,6 +39,41 @@ DEFAULT_CRISIS_CONTACTS: list[dict[str, str]] = [
     },
 ]
 
+#: The same help in Spanish: 988 answers in Spanish when you press 2, and by text and
+#: chat in Spanish (texting AYUDA); Crisis Text Line answers AYUDA in Spanish too.
+DEFAULT_CRISIS_CONTACTS_ES: list[dict[str, str]] = [
+    {
+        "name": "988 Línea de Prevención del Suicidio y Crisis",
+        "detail": "Llame al 988 y marque 2 para español",
+        "href": "tel:988",
+    },
+    {
+        "name": "988 Línea de Prevención del Suicidio y Crisis",
+        "detail": "Envíe AYUDA por texto al 988",
+        "href": "sms:988?&body=AYUDA",
+    },
+    {
+        "name": "Chat de la Línea 988",
+        "detail": "Chatee en español con el 988",
+        "href": "https://988lineadevida.org/",
+    },
+    {
+        "name": "Crisis Text Line",
+        "detail": "Envíe AYUDA por texto al 741741",
+        "href": "sms:741741?&body=AYUDA",
+    },
+    {
+        "name": "Servicios de emergencia",
+        "detail": "Llame al 911",
+        "href": "tel:911",
+        "note": "o vaya a la sala de emergencias más cercana si está en peligro ahora. "
+        "Fuera de EE. UU., llame al número de emergencias de su país.",
+    },
+]
+
+#: The name shown when CLINIC_NAME is not set (translated on Spanish pages).
+DEFAULT_CLINIC_NAME = "The clinic"
+
 #: The clinic's contact settings, each shown to patients only when set.
 CLINIC_CONTACT_SETTINGS = (
     "CLINIC_PHONE",
@@ -128,16 +163,19 @@ def _hour(name: str, raw: str) -> int | None:
     return int(raw)
 
 
-def _crisis_contacts() -> list[dict[str, str]]:
-    raw = os.environ.get("CRISIS_CONTACTS_JSON")
+def _crisis_contacts(
+    variable: str = "CRISIS_CONTACTS_JSON",
+    default: list[dict[str, str]] = DEFAULT_CRISIS_CONTACTS,
+) -> list[dict[str, str]]:
+    raw = os.environ.get(variable)
     if not raw:
-        return DEFAULT_CRISIS_CONTACTS
+        return default
     try:
         contacts = json.loads(raw)
         if not all({"name", "detail"} <= set(c) for c in contacts):
             raise ValueError("each contact needs a name and a detail")
     except (ValueError, TypeError) as error:
-        raise ConfigError(f"CRISIS_CONTACTS_JSON is not valid: {error}") from error
+        raise ConfigError(f"{variable} is not valid: {error}") from error
     return contacts
 
 
@@ -180,12 +218,26 @@ def load(env: str | None = None) -> dict[str, Any]:
         "TESTING": env == "testing",
         "SECRET_KEY": secret,
         "DATABASE_URL": os.environ.get("DATABASE_URL"),
-        "CLINIC_NAME": os.environ.get("CLINIC_NAME", "The clinic"),
+        "CLINIC_NAME": os.environ.get("CLINIC_NAME", DEFAULT_CLINIC_NAME),
         "CRISIS_CONTACTS": _crisis_contacts(),
+        # Spanish pages: the Spanish contacts. A clinic that sets its own English list
+        # (CRISIS_CONTACTS_JSON) and no Spanish one gets its own list on Spanish pages
+        # too: the right numbers matter more than the language.
+        "CRISIS_CONTACTS_ES": _crisis_contacts(
+            "CRISIS_CONTACTS_ES_JSON",
+            DEFAULT_CRISIS_CONTACTS_ES
+            if not os.environ.get("CRISIS_CONTACTS_JSON")
+            else _crisis_contacts(),
+        ),
         # How patients reach the clinic (result, privacy, delete and saved pages, and
         # every footer). Each is shown only when set; CLINIC_RESPONSE_TIME reads as
         # "The clinic aims to contact you <value>", e.g. "within 2 working days".
         **{name: os.environ.get(name, "").strip() for name in CLINIC_CONTACT_SETTINGS},
+        # The two settings written in words, in Spanish for Spanish pages (e.g. "lunes a
+        # viernes, de 9 a 5" and "en un plazo de 2 días hábiles"); without them Spanish
+        # pages show the English wording, marked lang="en".
+        "CLINIC_HOURS_ES": os.environ.get("CLINIC_HOURS_ES", "").strip(),
+        "CLINIC_RESPONSE_TIME_ES": os.environ.get("CLINIC_RESPONSE_TIME_ES", "").strip(),
         "DRAFT_TTL_DAYS": _int("DRAFT_TTL_DAYS", 7),
         # Closed submissions are removed this many days after closing (flask purge).
         "RETENTION_DAYS": _int("RETENTION_DAYS", 365),

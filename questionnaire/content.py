@@ -1,4 +1,5 @@
-"""Educational sections: one Markdown file per section id, rendered once and cached."""
+"""Educational sections: one Markdown file per section id and language (English in
+``content/``, Spanish in ``content/es/``), rendered once and cached."""
 
 from __future__ import annotations
 
@@ -44,11 +45,20 @@ def _front_matter(text: str, name: str) -> tuple[tuple[str, ...], str]:
     return tuple(sources), rest
 
 
+#: Languages other than English, each with a folder of its own (``content/es/``).
+TRANSLATED = ("es",)
+
+
+def path_of(section_id: str, language: str = "en") -> Path:
+    folder = CONTENT_DIR / language if language in TRANSLATED else CONTENT_DIR
+    return folder / f"{section_id}.md"
+
+
 @cache
-def section(section_id: str) -> Section:
-    """The section's title, rendered body and sources. After the front matter, the
-    first line is ``# Title``."""
-    path = CONTENT_DIR / f"{section_id}.md"
+def section(section_id: str, language: str = "en") -> Section:
+    """The section's title, rendered body and sources in ``language`` (English unless
+    it is one of ``TRANSLATED``). After the front matter, the first line is ``# Title``."""
+    path = path_of(section_id, language)
     sources, text = _front_matter(path.read_text(encoding="utf-8"), path.name)
     first, _, body = text.partition("\n")
     if not first.startswith("# "):

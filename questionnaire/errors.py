@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import drafts
 from .extensions import db, login_manager
+from .i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -19,18 +20,23 @@ log = logging.getLogger(__name__)
 DATABASE_DOWN = (OperationalError, InterfaceError, PoolTimeout)
 
 MESSAGES: dict[int, tuple[str, str]] = {
-    400: ("Something was wrong with that request", "Please go back and try again."),
+    400: (N_("Something was wrong with that request"), N_("Please go back and try again.")),
     404: (
-        "Page not found",
-        "If you typed the web address, check it is correct. "
-        "If you followed a link to a result, the link may be wrong or no longer work.",
+        N_("Page not found"),
+        N_(
+            "If you typed the web address, check it is correct. "
+            "If you followed a link to a result, the link may be wrong or no longer work."
+        ),
     ),
-    405: ("That did not work", "Please go back and try again."),
-    413: ("That was too much to send", "Please shorten what you typed and try again."),
-    422: ("Something was wrong with that request", "Please go back and try again."),
-    429: ("Too many tries", "Please wait a few minutes, then try again."),
-    500: ("Sorry, something went wrong on our side", "Please try again in a few minutes."),
-    503: ("Sorry, the service is not available right now", "Please try again in a few minutes."),
+    405: (N_("That did not work"), N_("Please go back and try again.")),
+    413: (N_("That was too much to send"), N_("Please shorten what you typed and try again.")),
+    422: (N_("Something was wrong with that request"), N_("Please go back and try again.")),
+    429: (N_("Too many tries"), N_("Please wait a few minutes, then try again.")),
+    500: (N_("Sorry, something went wrong on our side"), N_("Please try again in a few minutes.")),
+    503: (
+        N_("Sorry, the service is not available right now"),
+        N_("Please try again in a few minutes."),
+    ),
 }
 
 
@@ -79,8 +85,8 @@ def _page(status: int, title: str, message: str, *, worded: bool = False) -> Res
     else:
         html = render_template(
             "errors/error.html",
-            title=title,
-            message=message,
+            title=_(title),
+            message=_(message),
             # A server error: help first, and where the answers given so far are kept.
             server_error=status >= 500,
             answers=_answers_so_far(),
@@ -110,8 +116,8 @@ def register_error_handlers(app: Flask) -> None:
             )
         return _page(
             400,
-            "Your session timed out",
-            "Your session timed out, your answers so far are saved, please try again.",
+            N_("Your session timed out"),
+            N_("Your session timed out, your answers so far are saved, please try again."),
         )
 
     @app.errorhandler(HTTPException)

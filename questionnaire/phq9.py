@@ -11,8 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-STEM = "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
-ATTRIBUTION = (
+from .translatable import N_
+
+STEM = N_(
+    "Over the last 2 weeks, how often have you been bothered by any of the following problems?"
+)
+ATTRIBUTION = N_(
     "Developed by Drs. Robert L. Spitzer, Janet B.W. Williams, Kurt Kroenke and "
     "colleagues, with an educational grant from Pfizer Inc."
 )
@@ -43,61 +47,68 @@ class Answer:
 ITEMS: tuple[Item, ...] = (
     Item(
         1,
-        "Little interest or pleasure in doing things",
-        "little interest or pleasure in doing things",
+        N_("Little interest or pleasure in doing things"),
+        N_("little interest or pleasure in doing things"),
         "44250-9",
     ),
     Item(
-        2, "Feeling down, depressed, or hopeless", "feeling down, depressed or hopeless", "44255-8"
+        2,
+        N_("Feeling down, depressed, or hopeless"),
+        N_("feeling down, depressed or hopeless"),
+        "44255-8",
     ),
     Item(
         3,
-        "Trouble falling or staying asleep, or sleeping too much",
-        "trouble sleeping, or sleeping too much",
+        N_("Trouble falling or staying asleep, or sleeping too much"),
+        N_("trouble sleeping, or sleeping too much"),
         "44259-0",
     ),
     Item(
         4,
-        "Feeling tired or having little energy",
-        "feeling tired or having little energy",
+        N_("Feeling tired or having little energy"),
+        N_("feeling tired or having little energy"),
         "44254-1",
     ),
-    Item(5, "Poor appetite or overeating", "poor appetite or overeating", "44251-7"),
+    Item(5, N_("Poor appetite or overeating"), N_("poor appetite or overeating"), "44251-7"),
     Item(
         6,
-        "Feeling bad about yourself — or that you are a failure or have let "
-        "yourself or your family down",
-        "feeling bad about yourself",
+        N_(
+            "Feeling bad about yourself — or that you are a failure or have let "
+            "yourself or your family down"
+        ),
+        N_("feeling bad about yourself"),
         "44258-2",
     ),
     Item(
         7,
-        "Trouble concentrating on things, such as reading the newspaper or watching television",
-        "trouble concentrating",
+        N_("Trouble concentrating on things, such as reading the newspaper or watching television"),
+        N_("trouble concentrating"),
         "44252-5",
     ),
     Item(
         8,
-        "Moving or speaking so slowly that other people could have noticed? Or "
-        "the opposite — being so fidgety or restless that you have been moving "
-        "around a lot more than usual",
-        "moving or speaking slowly, or being fidgety or restless",
+        N_(
+            "Moving or speaking so slowly that other people could have noticed? Or "
+            "the opposite — being so fidgety or restless that you have been moving "
+            "around a lot more than usual"
+        ),
+        N_("moving or speaking slowly, or being fidgety or restless"),
         "44253-3",
     ),
     Item(
         9,
-        "Thoughts that you would be better off dead or of hurting yourself in some way",
-        "thoughts that you would be better off dead or of hurting yourself",
+        N_("Thoughts that you would be better off dead or of hurting yourself in some way"),
+        N_("thoughts that you would be better off dead or of hurting yourself"),
         "44260-8",
     ),
 )
 FIELDS: tuple[str, ...] = tuple(item.field for item in ITEMS)
 
 ANSWERS: tuple[Answer, ...] = (
-    Answer("0", "Not at all", "LA6568-5"),
-    Answer("1", "Several days", "LA6569-3"),
-    Answer("2", "More than half the days", "LA6570-1"),
-    Answer("3", "Nearly every day", "LA6571-9"),
+    Answer("0", N_("Not at all"), "LA6568-5"),
+    Answer("1", N_("Several days"), "LA6569-3"),
+    Answer("2", N_("More than half the days"), "LA6570-1"),
+    Answer("3", N_("Nearly every day"), "LA6571-9"),
 )
 ANSWER_LOINC: Mapping[str, str] = {a.value: a.loinc for a in ANSWERS}
 _ANSWER_LABELS: Mapping[str, str] = {a.value: a.label for a in ANSWERS}
@@ -109,16 +120,16 @@ def answer_label(value: str | None) -> str | None:
 
 
 DIFFICULTY_FIELD = "phq9_difficulty"
-DIFFICULTY_TEXT = (
+DIFFICULTY_TEXT = N_(
     "How difficult have these problems made it for you to do your work, take care of "
     "things at home, or get along with other people?"
 )
 DIFFICULTY_LOINC = "69722-7"
 DIFFICULTY_ANSWERS: tuple[Answer, ...] = (
-    Answer("not-difficult", "Not difficult at all", "LA6572-7"),
-    Answer("somewhat", "Somewhat difficult", "LA6573-5"),
-    Answer("very", "Very difficult", "LA6575-0"),
-    Answer("extremely", "Extremely difficult", "LA6574-3"),
+    Answer("not-difficult", N_("Not difficult at all"), "LA6572-7"),
+    Answer("somewhat", N_("Somewhat difficult"), "LA6573-5"),
+    Answer("very", N_("Very difficult"), "LA6575-0"),
+    Answer("extremely", N_("Extremely difficult"), "LA6574-3"),
 )
 DIFFICULTY_ANSWER_LOINC: Mapping[str, str] = {a.value: a.loinc for a in DIFFICULTY_ANSWERS}
 
@@ -139,11 +150,11 @@ BANDS: tuple[tuple[int, str], ...] = (
     (0, "minimal"),
 )
 BAND_LABELS: Mapping[str, str] = {
-    "minimal": "minimal",
-    "mild": "mild",
-    "moderate": "moderate",
-    "moderately-severe": "moderately severe",
-    "severe": "severe",
+    "minimal": N_("minimal"),
+    "mild": N_("mild"),
+    "moderate": N_("moderate"),
+    "moderately-severe": N_("moderately severe"),
+    "severe": N_("severe"),
 }
 
 

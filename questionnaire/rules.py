@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from . import phq9
+from .translatable import N_
 
 RULES_VERSION = "2026.12"
 #: The version every rule had when the rules were first published.
@@ -92,13 +93,17 @@ class Outcome:
     one: str = ""
     many: str = ""
 
-    def explanation(self, flags: Sequence[Flag]) -> tuple[str, ...]:
-        """The outcome's short explanation for the flags a person was given."""
+    def explanation(
+        self, flags: Sequence[Flag], translate: Callable[[str], str] = str
+    ) -> tuple[str, ...]:
+        """The outcome's short explanation for the flags a person was given, each
+        sentence through ``translate`` (the page's gettext) before the count goes in."""
+        texts = tuple(translate(text) for text in self.patient_text)
         if self.counts is None:
-            return self.patient_text
+            return texts
         count = sum(1 for f in flags if f.level is self.counts)
-        first = self.one if count == 1 else self.many.format(count=count)
-        return (first, *self.patient_text)
+        first = translate(self.one) if count == 1 else translate(self.many).format(count=count)
+        return (first, *texts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,9 +154,9 @@ class Assessment:
             rules_version=stored.get("rules_version", FIRST_VERSION),
         )
 
-    def explanation(self) -> tuple[str, ...]:
+    def explanation(self, translate: Callable[[str], str] = str) -> tuple[str, ...]:
         """The outcome's short explanation for this assessment's flags."""
-        return OUTCOMES[self.outcome].explanation(self.flags)
+        return OUTCOMES[self.outcome].explanation(self.flags, translate)
 
 
 # --- helpers over answers -------------------------------------------------------
@@ -239,9 +244,11 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "aneurysm",
         CONTRA,
         _has("vascular", "aneurysm"),
-        "You said you have had an aneurysm (a bulging blood vessel). Ketamine-based "
-        "treatments raise blood pressure for a while, so they are usually not used "
-        "for people with this condition.",
+        N_(
+            "You said you have had an aneurysm (a bulging blood vessel). Ketamine-based "
+            "treatments raise blood pressure for a while, so they are usually not used "
+            "for people with this condition."
+        ),
         "Aneurysmal vascular disease (intracranial, thoracic, abdominal aortic or "
         "peripheral arterial) reported.",
         f"{LABEL}, contraindications",
@@ -250,8 +257,10 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "avm",
         CONTRA,
         _has("vascular", "avm"),
-        "You said you have an arteriovenous malformation (AVM). Ketamine-based "
-        "treatments are usually not used for people with this condition.",
+        N_(
+            "You said you have an arteriovenous malformation (AVM). Ketamine-based "
+            "treatments are usually not used for people with this condition."
+        ),
         "Arteriovenous malformation reported.",
         f"{LABEL}, contraindications",
     ),
@@ -259,8 +268,10 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "brain-bleed",
         CONTRA,
         _has("vascular", "brain-bleed"),
-        "You said you have had bleeding in the brain. Ketamine-based treatments are "
-        "usually not used for people who have had this.",
+        N_(
+            "You said you have had bleeding in the brain. Ketamine-based treatments are "
+            "usually not used for people who have had this."
+        ),
         "History of intracerebral haemorrhage reported.",
         f"{LABEL}, contraindications",
     ),
@@ -268,8 +279,10 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "ketamine-allergy",
         CONTRA,
         _is("ketamine_reaction", "allergic"),
-        "You said you had an allergic reaction to ketamine or esketamine. These "
-        "medicines are not used for people who are allergic to them.",
+        N_(
+            "You said you had an allergic reaction to ketamine or esketamine. These "
+            "medicines are not used for people who are allergic to them."
+        ),
         "Hypersensitivity to esketamine, ketamine or excipients reported.",
         f"{LABEL}, contraindications",
     ),
@@ -277,9 +290,11 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "blood-pressure",
         PRECAUTION,
         _is("blood_pressure", "not-controlled"),
-        "You said your high blood pressure is not well controlled. Ketamine-based "
-        "treatments raise blood pressure for a while after each dose, so a "
-        "professional needs to check your blood pressure first.",
+        N_(
+            "You said your high blood pressure is not well controlled. Ketamine-based "
+            "treatments raise blood pressure for a while after each dose, so a "
+            "professional needs to check your blood pressure first."
+        ),
         "Uncontrolled hypertension reported; BP rises transiently after dosing. "
         "Clinics require controlled BP before starting.",
         f"{LABEL}, warnings (increase in blood pressure)",
@@ -288,8 +303,10 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "recent-heart",
         PRECAUTION,
         _has("heart_brain", "recent-heart"),
-        "You said you had a heart attack, angina or a heart procedure in the last "
-        "12 months. A professional needs to look at your heart health first.",
+        N_(
+            "You said you had a heart attack, angina or a heart procedure in the last "
+            "12 months. A professional needs to look at your heart health first."
+        ),
         "MI, unstable angina or cardiac procedure within 12 months reported.",
         f"{LABEL}, warnings; phase 3 trial exclusions",
     ),
@@ -297,8 +314,10 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "stroke",
         PRECAUTION,
         _has("heart_brain", "stroke"),
-        "You said you have had a stroke or mini-stroke. A professional needs to "
-        "check whether ketamine-based treatment would be safe for you.",
+        N_(
+            "You said you have had a stroke or mini-stroke. A professional needs to "
+            "check whether ketamine-based treatment would be safe for you."
+        ),
         "History of stroke or TIA reported.",
         "Esketamine phase 3 trial exclusions",
     ),
@@ -306,8 +325,10 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "head-pressure",
         PRECAUTION,
         _has("heart_brain", "head-pressure"),
-        "You said you have had raised pressure in the skull or a serious head "
-        "injury. A professional needs to check this first.",
+        N_(
+            "You said you have had raised pressure in the skull or a serious head "
+            "injury. A professional needs to check this first."
+        ),
         "Raised intracranial pressure or serious head injury reported.",
         f"{LABEL}: avoid where raised intracranial pressure is a risk",
     ),
@@ -315,7 +336,7 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "seizures",
         PRECAUTION,
         _has("heart_brain", "seizures"),
-        "You said you have had seizures. A professional needs to check this first.",
+        N_("You said you have had seizures. A professional needs to check this first."),
         "Seizure history reported.",
         "Common clinic exclusion",
     ),
@@ -323,9 +344,11 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "psychosis",
         PRECAUTION,
         _has("mental_health", "psychosis"),
-        "You said you have had psychosis, hallucinations or delusions. Ketamine can "
-        "change how you see things for a short time, so a professional needs to "
-        "talk with you about this first.",
+        N_(
+            "You said you have had psychosis, hallucinations or delusions. Ketamine can "
+            "change how you see things for a short time, so a professional needs to "
+            "talk with you about this first."
+        ),
         "History of psychosis or schizophrenia reported; assess carefully.",
         f"{LABEL}; APA consensus statement 2017",
     ),
@@ -333,8 +356,10 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "mania",
         PRECAUTION,
         _has("mental_health", "mania"),
-        "You said you have bipolar disorder or have had mania. A professional needs "
-        "to talk with you about this first.",
+        N_(
+            "You said you have bipolar disorder or have had mania. A professional needs "
+            "to talk with you about this first."
+        ),
         "Bipolar disorder or history of mania reported.",
         "APA consensus statement 2017; clinic practice",
     ),
@@ -342,8 +367,10 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "substance-use",
         PRECAUTION,
         _is("substance_use", "current", "past"),
-        "You said you have had problems with alcohol or drugs. Ketamine can be "
-        "misused, so a professional needs to talk with you about this first.",
+        N_(
+            "You said you have had problems with alcohol or drugs. Ketamine can be "
+            "misused, so a professional needs to talk with you about this first."
+        ),
         "Current or past substance use problems reported; abuse and misuse risk.",
         f"{LABEL}, boxed warning (abuse and misuse)",
     ),
@@ -351,9 +378,11 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "pregnancy",
         PRECAUTION,
         _is("pregnancy", "yes"),
-        "You said you are pregnant, breastfeeding or planning a pregnancy. "
-        "Esketamine is not recommended during pregnancy or breastfeeding, so a "
-        "professional needs to talk with you about this.",
+        N_(
+            "You said you are pregnant, breastfeeding or planning a pregnancy. "
+            "Esketamine is not recommended during pregnancy or breastfeeding, so a "
+            "professional needs to talk with you about this."
+        ),
         "Pregnant, breastfeeding or planning pregnancy within 6 months.",
         f"{LABEL}: not recommended in pregnancy or breastfeeding",
     ),
@@ -361,8 +390,10 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "liver",
         PRECAUTION,
         _has("other_conditions", "liver"),
-        "You said you have liver disease. The liver breaks down ketamine, so a "
-        "professional needs to check this first.",
+        N_(
+            "You said you have liver disease. The liver breaks down ketamine, so a "
+            "professional needs to check this first."
+        ),
         "Hepatic impairment reported.",
         f"{LABEL}: hepatic impairment",
     ),
@@ -370,7 +401,7 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "glaucoma",
         PRECAUTION,
         _has("other_conditions", "glaucoma"),
-        "You said you have glaucoma. A professional needs to check this first.",
+        N_("You said you have glaucoma. A professional needs to check this first."),
         "Glaucoma reported.",
         "Esketamine phase 3 trial exclusions",
     ),
@@ -378,8 +409,10 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "bladder",
         PRECAUTION,
         _has("other_conditions", "bladder"),
-        "You said you have bladder pain or interstitial cystitis. Ketamine can "
-        "affect the bladder, so a professional needs to check this first.",
+        N_(
+            "You said you have bladder pain or interstitial cystitis. Ketamine can "
+            "affect the bladder, so a professional needs to check this first."
+        ),
         "Interstitial cystitis or ongoing bladder pain reported.",
         f"{LABEL}: cystitis",
     ),
@@ -387,8 +420,10 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "lung",
         PRECAUTION,
         _has("other_conditions", "lung"),
-        "You said you have severe lung disease or sleep apnoea. Ketamine-based "
-        "treatments can slow breathing, so a professional needs to check this first.",
+        N_(
+            "You said you have severe lung disease or sleep apnoea. Ketamine-based "
+            "treatments can slow breathing, so a professional needs to check this first."
+        ),
         "Severe lung disease or sleep apnoea reported; respiratory depression risk.",
         f"{LABEL}: respiratory depression",
     ),
@@ -396,8 +431,10 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "ketamine-bad-reaction",
         PRECAUTION,
         _is("ketamine_reaction", "bad-reaction"),
-        "You said you had a bad reaction to ketamine or esketamine before. A "
-        "professional needs to know what happened.",
+        N_(
+            "You said you had a bad reaction to ketamine or esketamine before. A "
+            "professional needs to know what happened."
+        ),
         "Previous adverse reaction to ketamine or esketamine reported.",
         f"Source article: safety and side effects; {LABEL}",
     ),
@@ -405,8 +442,10 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "maoi",
         PRECAUTION,
         _has("medications", "maoi"),
-        "You take an MAOI medicine. Together with ketamine-based treatment it can "
-        "raise blood pressure, so a professional needs to review it.",
+        N_(
+            "You take an MAOI medicine. Together with ketamine-based treatment it can "
+            "raise blood pressure, so a professional needs to review it."
+        ),
         "Takes an MAOI; additive blood pressure rise.",
         f"{LABEL}: MAOIs can raise blood pressure",
     ),
@@ -414,8 +453,10 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "stimulant",
         PRECAUTION,
         _has("medications", "stimulant"),
-        "You take a stimulant medicine. Together with ketamine-based treatment it "
-        "can raise blood pressure, so a professional needs to review it.",
+        N_(
+            "You take a stimulant medicine. Together with ketamine-based treatment it "
+            "can raise blood pressure, so a professional needs to review it."
+        ),
         "Takes a psychostimulant; additive blood pressure rise.",
         f"{LABEL}: psychostimulants can raise blood pressure",
     ),
@@ -423,8 +464,10 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "benzodiazepine",
         PRECAUTION,
         _has("medications", "benzodiazepine"),
-        "You take a benzodiazepine. It can add to the sleepiness ketamine causes and "
-        "may make it work less well, so a professional needs to review it.",
+        N_(
+            "You take a benzodiazepine. It can add to the sleepiness ketamine causes and "
+            "may make it work less well, so a professional needs to review it."
+        ),
         "Takes a benzodiazepine; additive sedation, may blunt response.",
         f"{LABEL}: CNS depressants",
     ),
@@ -432,8 +475,10 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "opioid",
         PRECAUTION,
         _has("medications", "opioid"),
-        "You take an opioid pain medicine. Together with ketamine it can slow your "
-        "breathing, so a professional needs to review it.",
+        N_(
+            "You take an opioid pain medicine. Together with ketamine it can slow your "
+            "breathing, so a professional needs to review it."
+        ),
         "Takes an opioid; additive sedation and respiratory depression.",
         f"{LABEL}: CNS depressants, breathing",
     ),
@@ -441,10 +486,12 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "symptoms-below-moderate",
         PRECAUTION,
         _below_moderate,
-        "Your answers about how you have been feeling give a score below the "
-        "moderate range. The studies of esketamine were done with people whose "
-        "depression was at least moderate, so a professional should look at your "
-        "symptoms with you.",
+        N_(
+            "Your answers about how you have been feeling give a score below the "
+            "moderate range. The studies of esketamine were done with people whose "
+            "depression was at least moderate, so a professional should look at your "
+            "symptoms with you."
+        ),
         "PHQ-9 total below 10; esketamine trials enrolled moderate-to-severe episodes "
         "(EU label: moderate to severe). The US label sets no score threshold.",
         "Esketamine phase 3 trials; EU SmPC (moderate to severe); US label sets no score",
@@ -454,8 +501,10 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "trd-unclear",
         PRECAUTION,
         _any(_is("diagnosed", "not-sure"), _is("antidepressants_tried", "not-sure")),
-        "You were not sure about your diagnosis or the medicines you have tried. A "
-        "professional can go through your history with you.",
+        N_(
+            "You were not sure about your diagnosis or the medicines you have tried. A "
+            "professional can go through your history with you."
+        ),
         "Diagnosis or number of adequate antidepressant trials uncertain; "
         "treatment resistance not established.",
         "Source article: thorough evaluation and screening before starting",
@@ -467,9 +516,11 @@ FLAG_RULES: tuple[FlagRule, ...] = (
             answers.get("antidepressants_tried") in FEW_ANTIDEPRESSANTS
             and _had_other_treatment(answers)
         ),
-        "You said fewer than two antidepressant medicines did not help enough, and "
-        "that you have had ECT, TMS or ketamine. A professional can go through your "
-        "treatment history with you.",
+        N_(
+            "You said fewer than two antidepressant medicines did not help enough, and "
+            "that you have had ECT, TMS or ketamine. A professional can go through your "
+            "treatment history with you."
+        ),
         "0 or 1 adequate antidepressant trials, but ECT, TMS or ketamine before: "
         "first-line treatment is behind them; go through the history.",
         "TRD definition: two or more adequate antidepressant trials (FDA, EMA)",
@@ -479,8 +530,10 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "no-ride-home",
         PRACTICAL,
         _is("ride_home", "no", "not-sure"),
-        "After each treatment you cannot drive until the next day, after a night's "
-        "sleep. You will need someone to take you home.",
+        N_(
+            "After each treatment you cannot drive until the next day, after a night's "
+            "sleep. You will need someone to take you home."
+        ),
         "No confirmed ride home after sessions.",
         f"{LABEL}: no driving until the next day after restful sleep",
     ),
@@ -488,8 +541,10 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "cost-question",
         PRACTICAL,
         _is("insurance", "no", "not-sure"),
-        "You may have costs to pay. Ask your insurer and the clinic what is covered "
-        "before you start.",
+        N_(
+            "You may have costs to pay. Ask your insurer and the clinic what is covered "
+            "before you start."
+        ),
         "No or uncertain insurance cover; discuss costs.",
         "Source article, FAQ 6 (insurance)",
     ),
@@ -497,8 +552,10 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "suicidal-thoughts",
         INFO,
         crisis_support_needed,
-        "You told us you have had thoughts of being better off dead or of hurting "
-        "yourself. You deserve support now.",
+        N_(
+            "You told us you have had thoughts of being better off dead or of hurting "
+            "yourself. You deserve support now."
+        ),
         "PHQ-9 item 9 positive: assess suicide risk urgently.",
         "PHQ-9 item 9",
     ),
@@ -506,7 +563,7 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "lamotrigine",
         INFO,
         _has("medications", "lamotrigine"),
-        "You take lamotrigine. A professional will review it.",
+        N_("You take lamotrigine. A professional will review it."),
         "Takes lamotrigine; may reduce the response to ketamine.",
         "Clinic practice: lamotrigine may reduce the response",
     ),
@@ -514,7 +571,7 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "current-antidepressant",
         INFO,
         _has("medications", "antidepressant"),
-        "You take an antidepressant now.",
+        N_("You take an antidepressant now."),
         "Takes an oral antidepressant; esketamine is used together with one.",
         f"{LABEL}: indication with an oral antidepressant",
     ),
@@ -522,7 +579,7 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "other-medicines",
         INFO,
         _has("medications", "other"),
-        "You listed other medicines. A professional will review them.",
+        N_("You listed other medicines. A professional will review them."),
         "Other medicines listed: review the list.",
         "Clinic practice",
     ),
@@ -530,7 +587,7 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "prior-ketamine",
         INFO,
         _has("other_treatments", "ketamine"),
-        "You have had ketamine or esketamine before.",
+        N_("You have had ketamine or esketamine before."),
         "Prior ketamine or esketamine treatment.",
         "Clinic practice",
         since="2026.12",
@@ -539,7 +596,7 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "prior-ect-tms",
         INFO,
         _any(_has("other_treatments", "ect"), _has("other_treatments", "tms")),
-        "You have had ECT or TMS before.",
+        N_("You have had ECT or TMS before."),
         "Prior ECT or TMS.",
         "Clinic practice",
     ),
@@ -547,7 +604,7 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "blood-pressure-check",
         INFO,
         _is("blood_pressure", "not-sure"),
-        "You were not sure about your blood pressure. It will be checked.",
+        N_("You were not sure about your blood pressure. It will be checked."),
         "Blood pressure status unknown: measure before any treatment.",
         "Clinic practice",
     ),
@@ -555,7 +612,7 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "pregnancy-undisclosed",
         INFO,
         _is("pregnancy", "prefer-not-to-say"),
-        "You chose not to say about pregnancy.",
+        N_("You chose not to say about pregnancy."),
         "Pregnancy status not disclosed: ask in person.",
         "Clinic practice",
     ),
@@ -563,7 +620,7 @@ FLAG_RULES: tuple[FlagRule, ...] = (
         "substance-use-undisclosed",
         INFO,
         _is("substance_use", "prefer-not-to-say"),
-        "You chose not to say about alcohol or drugs.",
+        N_("You chose not to say about alcohol or drugs."),
         "Substance use not disclosed: ask in person.",
         "Clinic practice",
     ),
@@ -578,7 +635,7 @@ def raised_flags(answers: Answers) -> tuple[Flag, ...]:
 
 # --- outcomes -----------------------------------------------------------------------
 
-CONSULT = (
+CONSULT = N_(
     "Please talk to a qualified healthcare professional, such as your doctor or "
     "psychiatrist. Only they can tell you what treatment may suit you."
 )
@@ -588,74 +645,100 @@ OUTCOMES: Mapping[str, Outcome] = {
     for o in (
         Outcome(
             "urgent-support",
-            "Please get support now",
+            N_("Please get support now"),
             (
-                "If you feel unsafe, please use one of the crisis contacts above now. "
-                "They are there for you at any time, day or night.",
-                "Please also talk to a doctor or another health professional today.",
+                N_(
+                    "If you feel unsafe, please use one of the crisis contacts above now. "
+                    "They are there for you at any time, day or night."
+                ),
+                N_("Please also talk to a doctor or another health professional today."),
             ),
             "PHQ-9 item 9 positive. Marked urgent: contact and assess suicide risk today.",
         ),
         Outcome(
             "adult-only",
-            "This screening is for adults",
+            N_("This screening is for adults"),
             (
-                "This screening is only for people aged 18 or over, so we have not "
-                "kept any of your answers.",
-                "If you are feeling low, please talk to a parent, a carer or another "
-                "adult you trust, and to a doctor. They can help you find support.",
+                N_(
+                    "This screening is only for people aged 18 or over, so we have not "
+                    "kept any of your answers."
+                ),
+                N_(
+                    "If you are feeling low, please talk to a parent, a carer or another "
+                    "adult you trust, and to a doctor. They can help you find support."
+                ),
             ),
             "Under 18: the flow stops and nothing is stored.",
         ),
         Outcome(
             "not-recommended",
-            "Ketamine therapy is usually not used with a condition you told us about",
+            N_("Ketamine therapy is usually not used with a condition you told us about"),
             (
-                "This is not the end of the road. A professional can talk with you "
-                "about other options that may help.",
+                N_(
+                    "This is not the end of the road. A professional can talk with you "
+                    "about other options that may help."
+                ),
             ),
             "At least one label contraindication reported.",
             counts=CONTRA,
-            one="Ketamine-based treatments are usually not used for people with the "
-            "condition listed below, because it could be unsafe.",
-            many="Ketamine-based treatments are usually not used for people with any of "
-            "the {count} conditions listed below, because it could be unsafe.",
+            one=N_(
+                "Ketamine-based treatments are usually not used for people with the "
+                "condition listed below, because it could be unsafe."
+            ),
+            many=N_(
+                "Ketamine-based treatments are usually not used for people with any of "
+                "the {count} conditions listed below, because it could be unsafe."
+            ),
         ),
         Outcome(
             "other-options-first",
-            "Other treatments are usually tried first",
+            N_("Other treatments are usually tried first"),
             (
-                "Ketamine therapy is usually tried only after other treatments have "
-                "not helped enough. These include antidepressant medicines and talking "
-                "therapy.",
-                "A professional can check how you are. They can talk with you about the "
-                "treatments that are usually tried first.",
+                N_(
+                    "Ketamine therapy is usually tried only after other treatments have "
+                    "not helped enough. These include antidepressant medicines and talking "
+                    "therapy."
+                ),
+                N_(
+                    "A professional can check how you are. They can talk with you about the "
+                    "treatments that are usually tried first."
+                ),
             ),
             "No diagnosis of depression, or fewer than two adequate antidepressant trials "
             "and no ECT, TMS or ketamine.",
         ),
         Outcome(
             "evaluate-first",
-            "Some of your answers need a professional's check first",
+            N_("Some of your answers need a professional's check first"),
             (
-                "This does not mean ketamine therapy is ruled out, and it does not "
-                "mean it is right for you. A full evaluation will tell.",
+                N_(
+                    "This does not mean ketamine therapy is ruled out, and it does not "
+                    "mean it is right for you. A full evaluation will tell."
+                ),
             ),
             "One or more precautions need evaluation before treatment could be considered.",
             counts=PRECAUTION,
-            one="One of your answers needs a professional to look at it before ketamine "
-            "therapy could be considered. It is explained below.",
-            many="{count} of your answers need a professional to look at them before "
-            "ketamine therapy could be considered. Each one is explained below.",
+            one=N_(
+                "One of your answers needs a professional to look at it before ketamine "
+                "therapy could be considered. It is explained below."
+            ),
+            many=N_(
+                "{count} of your answers need a professional to look at them before "
+                "ketamine therapy could be considered. Each one is explained below."
+            ),
         ),
         Outcome(
             "discuss",
-            "Ketamine therapy may be worth talking about with a professional",
+            N_("Ketamine therapy may be worth talking about with a professional"),
             (
-                "Your answers suggest that ketamine therapy may be worth talking about "
-                "with a qualified professional.",
-                "They will do a full evaluation first. Only they can say whether it "
-                "could suit you.",
+                N_(
+                    "Your answers suggest that ketamine therapy may be worth talking about "
+                    "with a qualified professional."
+                ),
+                N_(
+                    "They will do a full evaluation first. Only they can say whether it "
+                    "could suit you."
+                ),
             ),
             "No contraindication or precaution reported; history consistent with TRD.",
         ),

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from ..i18n import _l
 from .fields import QuestionField
 from .screening import STEP_FORMS, StepForm
 
-NOT_ANSWERED = "Not answered"
+NOT_ANSWERED = _l("Not answered")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,15 +55,15 @@ def answer_groups(answers: Mapping[str, Any]) -> list[Group]:
         rows = tuple(
             Row(
                 name=field.name,
-                label=field.summary_label,
-                value=NOT_ANSWERED
+                label=str(field.summary_label),
+                value=str(NOT_ANSWERED)
                 if answers.get(field.name) is None
-                else field.display(answers[field.name]),
+                else str(field.display(answers[field.name])),
             )
             for field in fields
             # Shown when it applies now, or when it was answered (under earlier rules,
             # say, a question asked of everyone).
             if form_class.applies(field.name, answers) or field.name in answers
         )
-        groups.append(Group(form_class.step_id, form_class.title, rows, form_class.agreements))
+        groups.append(Group(form_class.step_id, str(form_class.title), rows, form_class.agreements))
     return groups

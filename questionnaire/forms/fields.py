@@ -95,7 +95,8 @@ class ChoiceMixin:
     def label_of(self, value: str) -> str:
         for option in (*self.options, *self.retired):
             if option.value == value:
-                return option.label
+                # Worded in the language of the page (labels are lazy translations).
+                return str(option.label)
         return value
 
 

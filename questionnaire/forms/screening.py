@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from wtforms.fields.core import UnboundField
 
 from .. import phq9
+from ..i18n import _l
 from .fields import (
     CheckboxGroupField,
     Option,
@@ -37,11 +38,15 @@ from .validators import (
 
 QUESTIONNAIRE_VERSION = "1.0"
 
-NONE_OF_THESE = Option("none", "None of these")
-YES_NO_NOT_SURE = (Option("yes", "Yes"), Option("no", "No"), Option("not-sure", "I'm not sure"))
+NONE_OF_THESE = Option("none", _l("None of these"))
+YES_NO_NOT_SURE = (
+    Option("yes", _l("Yes")),
+    Option("no", _l("No")),
+    Option("not-sure", _l("I'm not sure")),
+)
 
 
-SELECT_ALL = "Select all that apply."
+SELECT_ALL = _l("Select all that apply.")
 
 
 def none_or_some(
@@ -203,35 +208,42 @@ class StepForm(QuestionForm):
 
 class StartForm(StepForm):
     step_id = "start"
-    title = "Before you start"
+    title = _l("Before you start")
     agreements = True
 
     understand_not_diagnosis = CheckboxGroupField(
-        "Screening is not a diagnosis",
-        [Option("y", "I understand this screening is not a diagnosis or medical advice")],
+        _l("Screening is not a diagnosis"),
+        [Option("y", _l("I understand this screening is not a diagnosis or medical advice"))],
         [
             Ticked(
-                "Select the box to show you understand this screening is not a "
-                "diagnosis or medical advice"
+                _l(
+                    "Select the box to show you understand this screening is not a "
+                    "diagnosis or medical advice"
+                )
             )
         ],
-        summary_label="I understand this is not a diagnosis or medical advice",
+        summary_label=_l("I understand this is not a diagnosis or medical advice"),
     )
     consent_store = CheckboxGroupField(
-        "Storing your answers",
+        _l("Storing your answers"),
         [
             Option(
                 "y",
-                "I agree that my answers are stored securely and read by the clinic's clinicians",
+                _l(
+                    "I agree that my answers are stored securely and read by the "
+                    "clinic's clinicians"
+                ),
             )
         ],
         [
             Ticked(
-                "Select the box to agree that your answers are stored securely and "
-                "read by the clinic's clinicians"
+                _l(
+                    "Select the box to agree that your answers are stored securely and "
+                    "read by the clinic's clinicians"
+                )
             )
         ],
-        summary_label="I agree my answers are stored and read by the clinic's clinicians",
+        summary_label=_l("I agree my answers are stored and read by the clinic's clinicians"),
     )
 
 
@@ -240,32 +252,32 @@ class StartForm(StepForm):
 
 class AboutForm(StepForm):
     step_id = "about"
-    title = "About you"
+    title = _l("About you")
 
     age = WholeNumberField(
-        "How old are you?",
+        _l("How old are you?"),
         [
             WholeNumber(
                 0,
                 120,
-                missing="Enter your age in years, for example 34",
-                invalid="Enter your age as a whole number, for example 34",
-                out_of_range="Enter an age between 0 and 120",
+                missing=_l("Enter your age in years, for example 34"),
+                invalid=_l("Enter your age as a whole number, for example 34"),
+                out_of_range=_l("Enter an age between 0 and 120"),
             )
         ],
-        hint="In years, for example 34",
-        summary_label="Age",
+        hint=_l("In years, for example 34"),
+        summary_label=_l("Age"),
     )
     pregnancy = RadioGroupField(
-        "Are you pregnant, breastfeeding, or planning a pregnancy in the next 6 months?",
+        _l("Are you pregnant, breastfeeding, or planning a pregnancy in the next 6 months?"),
         [
-            Option("yes", "Yes"),
-            Option("no", "No"),
-            Option("not-applicable", "This does not apply to me"),
-            Option("prefer-not-to-say", "I prefer not to say"),
+            Option("yes", _l("Yes")),
+            Option("no", _l("No")),
+            Option("not-applicable", _l("This does not apply to me")),
+            Option("prefer-not-to-say", _l("I prefer not to say")),
         ],
-        [Select("Select if you are pregnant, breastfeeding or planning a pregnancy")],
-        summary_label="Pregnant, breastfeeding or planning a pregnancy",
+        [Select(_l("Select if you are pregnant, breastfeeding or planning a pregnancy"))],
+        summary_label=_l("Pregnant, breastfeeding or planning a pregnancy"),
     )
 
 
@@ -274,81 +286,93 @@ class AboutForm(StepForm):
 
 class HistoryForm(StepForm):
     step_id = "history"
-    title = "Your depression and treatment so far"
+    title = _l("Your depression and treatment so far")
 
     diagnosed = RadioGroupField(
-        "Has a doctor or other qualified professional told you that you have depression?",
+        _l("Has a doctor or other qualified professional told you that you have depression?"),
         YES_NO_NOT_SURE,
-        [Select("Select if a doctor or other professional has told you that you have depression")],
-        summary_label="Diagnosed with depression by a professional",
+        [
+            Select(
+                _l("Select if a doctor or other professional has told you that you have depression")
+            )
+        ],
+        summary_label=_l("Diagnosed with depression by a professional"),
     )
     episode_length = RadioGroupField(
-        "How long has your current period of depression lasted?",
+        _l("How long has your current period of depression lasted?"),
         [
-            Option("under-6-months", "Less than 6 months"),
-            Option("6-to-12-months", "6 to 12 months"),
-            Option("1-to-2-years", "1 to 2 years"),
-            Option("over-2-years", "More than 2 years"),
+            Option("under-6-months", _l("Less than 6 months")),
+            Option("6-to-12-months", _l("6 to 12 months")),
+            Option("1-to-2-years", _l("1 to 2 years")),
+            Option("over-2-years", _l("More than 2 years")),
         ],
-        [Select("Select how long your current period of depression has lasted")],
-        summary_label="Current period of depression",
+        [Select(_l("Select how long your current period of depression has lasted"))],
+        summary_label=_l("Current period of depression"),
     )
     antidepressants_tried = RadioGroupField(
-        "During this period, how many different antidepressant medicines have you "
-        "taken that did not help enough?",
+        _l(
+            "During this period, how many different antidepressant medicines have you "
+            "taken that did not help enough?"
+        ),
         [
-            Option("0", "None"),
-            Option("1", "1"),
-            Option("2", "2"),
-            Option("3-or-more", "3 or more"),
-            Option("not-sure", "I'm not sure"),
+            Option("0", _l("None")),
+            Option("1", _l("1")),
+            Option("2", _l("2")),
+            Option("3-or-more", _l("3 or more")),
+            Option("not-sure", _l("I'm not sure")),
         ],
-        [Select("Select how many antidepressant medicines you have tried")],
-        hint="Count each medicine you took for at least 6 weeks at the dose your "
-        "prescriber gave you.",
-        summary_label="Antidepressants tried without enough improvement",
+        [Select(_l("Select how many antidepressant medicines you have tried"))],
+        hint=_l(
+            "Count each medicine you took for at least 6 weeks at the dose your "
+            "prescriber gave you."
+        ),
+        summary_label=_l("Antidepressants tried without enough improvement"),
     )
     therapy = RadioGroupField(
-        "Have you had talking therapy (psychotherapy) for depression?",
+        _l("Have you had talking therapy (psychotherapy) for depression?"),
         [
-            Option("current", "Yes, I have it now"),
-            Option("past", "Yes, in the past"),
-            Option("never", "No, never"),
+            Option("current", _l("Yes, I have it now")),
+            Option("past", _l("Yes, in the past")),
+            Option("never", _l("No, never")),
         ],
-        [Select("Select if you have had talking therapy for depression")],
-        summary_label="Talking therapy",
+        [Select(_l("Select if you have had talking therapy for depression"))],
+        summary_label=_l("Talking therapy"),
     )
     other_treatments = none_or_some(
-        "Have you had any of these treatments for depression?",
+        _l("Have you had any of these treatments for depression?"),
         (
-            Option("ect", "Electroconvulsive therapy (ECT)"),
-            Option("tms", "Transcranial magnetic stimulation (TMS)"),
-            Option("ketamine", "Ketamine or esketamine"),
+            Option("ect", _l("Electroconvulsive therapy (ECT)")),
+            Option("tms", _l("Transcranial magnetic stimulation (TMS)")),
+            Option("ketamine", _l("Ketamine or esketamine")),
         ),
-        missing="Select the treatments you have had, or 'None of these'",
-        only_none="Select 'None of these' on its own, or the treatments you have had",
-        summary_label="Other treatments had",
+        missing=_l("Select the treatments you have had, or 'None of these'"),
+        only_none=_l("Select 'None of these' on its own, or the treatments you have had"),
+        summary_label=_l("Other treatments had"),
     )
 
 
 # --- PHQ-9 --------------------------------------------------------------------------
 
-PHQ9_OPTIONS = tuple(Option(a.value, a.label) for a in phq9.ANSWERS)
+PHQ9_OPTIONS = tuple(Option(a.value, _l(a.label)) for a in phq9.ANSWERS)
 
 
 def _phq9_field(item: phq9.Item) -> RadioGroupField:
     return RadioGroupField(
-        item.text,
+        _l(item.text),
         PHQ9_OPTIONS,
-        [Select(f"Select how often you have been bothered by {item.short}")],
-        summary_label=f"{item.number}. {item.text}",
+        [
+            Select(
+                _l("Select how often you have been bothered by %(problem)s", problem=_l(item.short))
+            )
+        ],
+        summary_label=_l("%(number)s. %(item)s", number=item.number, item=_l(item.text)),
     )
 
 
 class Phq9Form(StepForm):
     step_id = "phq9"
-    title = "How you have been feeling (PHQ-9)"
-    intro = phq9.STEM
+    title = _l("How you have been feeling (PHQ-9)")
+    intro = _l(phq9.STEM)
 
     phq9_1 = _phq9_field(phq9.ITEMS[0])
     phq9_2 = _phq9_field(phq9.ITEMS[1])
@@ -360,14 +384,14 @@ class Phq9Form(StepForm):
     phq9_8 = _phq9_field(phq9.ITEMS[7])
     phq9_9 = _phq9_field(phq9.ITEMS[8])
     phq9_difficulty = RadioGroupField(
-        phq9.DIFFICULTY_TEXT,
-        [Option(a.value, a.label) for a in phq9.DIFFICULTY_ANSWERS],
+        _l(phq9.DIFFICULTY_TEXT),
+        [Option(a.value, _l(a.label)) for a in phq9.DIFFICULTY_ANSWERS],
         [
-            RequiredIfAsked("Select how difficult these problems have made things for you"),
-            OptionalSelect("Select how difficult these problems have made things for you"),
+            RequiredIfAsked(_l("Select how difficult these problems have made things for you")),
+            OptionalSelect(_l("Select how difficult these problems have made things for you")),
         ],
-        hint="Answer this if you chose anything other than 'Not at all' above.",
-        summary_label="How difficult these problems have made things",
+        hint=_l("Answer this if you chose anything other than 'Not at all' above."),
+        summary_label=_l("How difficult these problems have made things"),
     )
     # Asked once any item is above "Not at all": "=" conditions only, because FHIR
     # clients treat "!=" as true before anything is answered.
@@ -386,103 +410,109 @@ class Phq9Form(StepForm):
 
 class HealthForm(StepForm):
     step_id = "health"
-    title = "Your health"
+    title = _l("Your health")
 
     blood_pressure = RadioGroupField(
-        "Has a doctor or nurse ever told you that you have high blood pressure?",
+        _l("Has a doctor or nurse ever told you that you have high blood pressure?"),
         [
-            Option("no", "No"),
-            Option("controlled", "Yes, and it is well controlled"),
-            Option("not-controlled", "Yes, and it is not well controlled"),
-            Option("not-sure", "I'm not sure"),
+            Option("no", _l("No")),
+            Option("controlled", _l("Yes, and it is well controlled")),
+            Option("not-controlled", _l("Yes, and it is not well controlled")),
+            Option("not-sure", _l("I'm not sure")),
         ],
-        [Select("Select if you have ever been told you have high blood pressure")],
-        summary_label="High blood pressure",
+        [Select(_l("Select if you have ever been told you have high blood pressure"))],
+        summary_label=_l("High blood pressure"),
     )
     vascular = none_or_some(
-        "Have you ever had any of these blood vessel problems?",
+        _l("Have you ever had any of these blood vessel problems?"),
         (
             Option(
                 "aneurysm",
-                "Aneurysm",
-                "A bulging blood vessel in the brain, chest, belly or elsewhere",
+                _l("Aneurysm"),
+                _l("A bulging blood vessel in the brain, chest, belly or elsewhere"),
             ),
             Option(
                 "avm",
-                "Arteriovenous malformation (AVM)",
-                "A tangle of blood vessels that formed the wrong way",
+                _l("Arteriovenous malformation (AVM)"),
+                _l("A tangle of blood vessels that formed the wrong way"),
             ),
-            Option("brain-bleed", "Bleeding in the brain"),
+            Option("brain-bleed", _l("Bleeding in the brain")),
         ),
-        missing="Select the blood vessel problems you have had, or 'None of these'",
-        only_none="Select 'None of these' on its own, or the conditions you have had",
-        summary_label="Blood vessel problems",
+        missing=_l("Select the blood vessel problems you have had, or 'None of these'"),
+        only_none=_l("Select 'None of these' on its own, or the conditions you have had"),
+        summary_label=_l("Blood vessel problems"),
     )
     heart_brain = none_or_some(
-        "Have you had any of these heart or brain problems?",
+        _l("Have you had any of these heart or brain problems?"),
         (
             Option(
                 "recent-heart",
-                "A heart problem in the last 12 months",
-                "A heart attack, angina, or a heart procedure",
+                _l("A heart problem in the last 12 months"),
+                _l("A heart attack, angina, or a heart procedure"),
             ),
-            Option("stroke", "A stroke or mini-stroke"),
-            Option("head-pressure", "Raised pressure in the skull, or a serious head injury"),
-            Option("seizures", "Seizures (fits)"),
+            Option("stroke", _l("A stroke or mini-stroke")),
+            Option("head-pressure", _l("Raised pressure in the skull, or a serious head injury")),
+            Option("seizures", _l("Seizures (fits)")),
         ),
-        missing="Select the heart or brain problems you have had, or 'None of these'",
-        only_none="Select 'None of these' on its own, or the conditions you have had",
-        summary_label="Heart or brain problems",
+        missing=_l("Select the heart or brain problems you have had, or 'None of these'"),
+        only_none=_l("Select 'None of these' on its own, or the conditions you have had"),
+        summary_label=_l("Heart or brain problems"),
     )
     mental_health = none_or_some(
-        "Have you ever had any of these?",
+        _l("Have you ever had any of these?"),
         (
             Option(
-                "psychosis", "Psychosis", "Hallucinations, delusions, psychosis or schizophrenia"
+                "psychosis",
+                _l("Psychosis"),
+                _l("Hallucinations, delusions, psychosis or schizophrenia"),
             ),
-            Option("mania", "Bipolar disorder or episodes of mania"),
+            Option("mania", _l("Bipolar disorder or episodes of mania")),
         ),
-        missing="Select the conditions you have had, or 'None of these'",
-        only_none="Select 'None of these' on its own, or the conditions you have had",
-        summary_label="Psychosis, bipolar disorder or mania",
+        missing=_l("Select the conditions you have had, or 'None of these'"),
+        only_none=_l("Select 'None of these' on its own, or the conditions you have had"),
+        summary_label=_l("Psychosis, bipolar disorder or mania"),
     )
     substance_use = RadioGroupField(
-        "Have you had problems with alcohol or drugs?",
+        _l("Have you had problems with alcohol or drugs?"),
         [
-            Option("no", "No"),
-            Option("past", "Yes, in the past"),
-            Option("current", "Yes, now"),
-            Option("prefer-not-to-say", "I prefer not to say"),
+            Option("no", _l("No")),
+            Option("past", _l("Yes, in the past")),
+            Option("current", _l("Yes, now")),
+            Option("prefer-not-to-say", _l("I prefer not to say")),
         ],
-        [Select("Select if you have had problems with alcohol or drugs")],
-        summary_label="Problems with alcohol or drugs",
+        [Select(_l("Select if you have had problems with alcohol or drugs"))],
+        summary_label=_l("Problems with alcohol or drugs"),
     )
     other_conditions = none_or_some(
-        "Do you have any of these conditions?",
+        _l("Do you have any of these conditions?"),
         (
-            Option("liver", "Liver disease"),
-            Option("glaucoma", "Glaucoma"),
-            Option("bladder", "Bladder problems", "Interstitial cystitis or ongoing bladder pain"),
-            Option("lung", "Serious lung problems", "Severe lung disease or sleep apnoea"),
+            Option("liver", _l("Liver disease")),
+            Option("glaucoma", _l("Glaucoma")),
+            Option(
+                "bladder",
+                _l("Bladder problems"),
+                _l("Interstitial cystitis or ongoing bladder pain"),
+            ),
+            Option("lung", _l("Serious lung problems"), _l("Severe lung disease or sleep apnoea")),
         ),
-        missing="Select the conditions you have, or 'None of these'",
-        only_none="Select 'None of these' on its own, or the conditions you have had",
-        summary_label="Other conditions",
+        missing=_l("Select the conditions you have, or 'None of these'"),
+        only_none=_l("Select 'None of these' on its own, or the conditions you have had"),
+        summary_label=_l("Other conditions"),
     )
     ketamine_reaction = RadioGroupField(
-        "You said you have had ketamine or esketamine before. How did it go?",
+        _l("You said you have had ketamine or esketamine before. How did it go?"),
         [
-            Option("no-problems", "I had it with no problems"),
-            Option("bad-reaction", "I had a bad reaction"),
-            Option("allergic", "I had an allergic reaction"),
+            Option("no-problems", _l("I had it with no problems")),
+            Option("bad-reaction", _l("I had a bad reaction")),
+            Option("allergic", _l("I had an allergic reaction")),
         ],
         [
-            RequiredIfAsked("Select how ketamine or esketamine went for you before"),
-            OptionalSelect("Select how ketamine or esketamine went for you before"),
+            RequiredIfAsked(_l("Select how ketamine or esketamine went for you before")),
+            OptionalSelect(_l("Select how ketamine or esketamine went for you before")),
         ],
-        summary_label="How ketamine or esketamine went before",
+        summary_label=_l("How ketamine or esketamine went before"),
         # Asked of everyone before rules 2026.12; stored answers still read right.
-        retired=(Option("never-had", "Not had before"),),
+        retired=(Option("never-had", _l("Not had before")),),
     )
     conditional: ClassVar[Conditions] = {
         "ketamine_reaction": AskWhen((When("other_treatments", "=", "ketamine"),))
@@ -494,51 +524,53 @@ class HealthForm(StepForm):
 
 class MedicinesForm(StepForm):
     step_id = "medicines"
-    title = "Medicines you take now"
+    title = _l("Medicines you take now")
 
     medications = none_or_some(
-        "Do you take any of these medicines now?",
+        _l("Do you take any of these medicines now?"),
         (
             Option(
                 "antidepressant",
-                "An antidepressant",
-                "For example sertraline, fluoxetine, citalopram, venlafaxine or mirtazapine",
+                _l("An antidepressant"),
+                _l("For example sertraline, fluoxetine, citalopram, venlafaxine or mirtazapine"),
             ),
-            Option("maoi", "An MAOI", "For example phenelzine, tranylcypromine or selegiline"),
+            Option(
+                "maoi", _l("An MAOI"), _l("For example phenelzine, tranylcypromine or selegiline")
+            ),
             Option(
                 "benzodiazepine",
-                "A benzodiazepine",
-                "For example lorazepam, alprazolam or diazepam",
+                _l("A benzodiazepine"),
+                _l("For example lorazepam, alprazolam or diazepam"),
             ),
             Option(
                 "stimulant",
-                "A stimulant",
-                "ADHD medicines such as methylphenidate or amphetamine, or modafinil",
+                _l("A stimulant"),
+                _l("ADHD medicines such as methylphenidate or amphetamine, or modafinil"),
             ),
-            Option("lamotrigine", "Lamotrigine"),
+            Option("lamotrigine", _l("Lamotrigine")),
             Option(
                 "opioid",
-                "An opioid pain medicine",
-                "For example codeine, tramadol, oxycodone or morphine",
+                _l("An opioid pain medicine"),
+                _l("For example codeine, tramadol, oxycodone or morphine"),
             ),
-            Option("other", "Another medicine"),
+            Option("other", _l("Another medicine")),
         ),
-        missing="Select the medicines you take now, or 'None of these'",
-        only_none="Select 'None of these' on its own, or the medicines you take",
-        summary_label="Medicines taken now",
+        missing=_l("Select the medicines you take now, or 'None of these'"),
+        only_none=_l("Select 'None of these' on its own, or the medicines you take"),
+        summary_label=_l("Medicines taken now"),
     )
     medications_other = TextAreaField(
-        "Other medicines",
+        _l("Other medicines"),
         [
-            RequiredIfAsked("Enter the names of your other medicines"),
+            RequiredIfAsked(_l("Enter the names of your other medicines")),
             Text(
                 500,
-                too_long="Other medicines must be 500 characters or fewer",
-                control="Other medicines must not contain hidden control characters",
+                too_long=_l("Other medicines must be 500 characters or fewer"),
+                control=_l("Other medicines must not contain hidden control characters"),
             ),
         ],
-        hint="If you selected 'Another medicine', write their names here.",
-        summary_label="Other medicines",
+        hint=_l("If you selected 'Another medicine', write their names here."),
+        summary_label=_l("Other medicines"),
     )
     conditional: ClassVar[Conditions] = {
         "medications_other": AskWhen((When("medications", "=", "other"),))
@@ -550,41 +582,41 @@ class MedicinesForm(StepForm):
 
 class PracticalForm(StepForm):
     step_id = "practical"
-    title = "Practical matters"
+    title = _l("Practical matters")
 
     ride_home = RadioGroupField(
-        "Could someone take you home after each treatment?",
+        _l("Could someone take you home after each treatment?"),
         YES_NO_NOT_SURE,
-        [Select("Select if someone could take you home after each treatment")],
-        hint="After each treatment you cannot drive until the next day, after a night's sleep.",
-        summary_label="Someone could take me home",
+        [Select(_l("Select if someone could take you home after each treatment"))],
+        hint=_l("After each treatment you cannot drive until the next day, after a night's sleep."),
+        summary_label=_l("Someone could take me home"),
     )
     insurance = RadioGroupField(
-        "Do you have health insurance that could help pay for treatment?",
+        _l("Do you have health insurance that could help pay for treatment?"),
         YES_NO_NOT_SURE,
-        [Select("Select if you have health insurance that could help pay for treatment")],
-        summary_label="Health insurance that could help pay",
+        [Select(_l("Select if you have health insurance that could help pay for treatment"))],
+        summary_label=_l("Health insurance that could help pay"),
     )
     format_interest = RadioGroupField(
-        "Which type of treatment would you like to know more about?",
+        _l("Which type of treatment would you like to know more about?"),
         [
-            Option("iv", "Ketamine given through a drip into a vein (IV infusion)"),
-            Option("nasal-spray", "Esketamine nasal spray"),
-            Option("not-sure", "I'm not sure"),
+            Option("iv", _l("Ketamine given through a drip into a vein (IV infusion)")),
+            Option("nasal-spray", _l("Esketamine nasal spray")),
+            Option("not-sure", _l("I'm not sure")),
         ],
-        [Select("Select which type of treatment you would like to know more about")],
-        summary_label="Type of treatment of interest",
+        [Select(_l("Select which type of treatment you would like to know more about"))],
+        summary_label=_l("Type of treatment of interest"),
     )
     notes = TextAreaField(
-        "Is there anything else you would like a clinician to know? (optional)",
+        _l("Is there anything else you would like a clinician to know? (optional)"),
         [
             Text(
                 1000,
-                too_long="Notes must be 1000 characters or fewer",
-                control="Notes must not contain hidden control characters",
+                too_long=_l("Notes must be 1000 characters or fewer"),
+                control=_l("Notes must not contain hidden control characters"),
             )
         ],
-        summary_label="Anything else for the clinician",
+        summary_label=_l("Anything else for the clinician"),
     )
 
 
@@ -596,67 +628,67 @@ CONTACT_FIELDS = ("contact_name", "contact_email", "contact_phone", "contact_tim
 
 class ContactForm(StepForm):
     step_id = "contact"
-    title = "Would you like the clinic to contact you?"
+    title = _l("Would you like the clinic to contact you?")
 
     wants_contact = RadioGroupField(
-        "Would you like the clinic to contact you about your answers?",
-        [Option("yes", "Yes"), Option("no", "No")],
-        [Select("Select if you would like the clinic to contact you")],
-        hint="If you choose no, we will not keep any contact details.",
-        summary_label="Clinic may contact me",
+        _l("Would you like the clinic to contact you about your answers?"),
+        [Option("yes", _l("Yes")), Option("no", _l("No"))],
+        [Select(_l("Select if you would like the clinic to contact you"))],
+        hint=_l("If you choose no, we will not keep any contact details."),
+        summary_label=_l("Clinic may contact me"),
     )
     contact_name = TextField(
-        "Your name",
+        _l("Your name"),
         [
-            RequiredIfAsked("Enter your name"),
+            RequiredIfAsked(_l("Enter your name")),
             Text(
                 100,
-                too_long="Name must be 100 characters or fewer",
-                control="Name must not contain hidden control characters",
+                too_long=_l("Name must be 100 characters or fewer"),
+                control=_l("Name must not contain hidden control characters"),
             ),
         ],
         autocomplete="name",
-        summary_label="Name",
+        summary_label=_l("Name"),
     )
     contact_email = TextField(
-        "Email address",
+        _l("Email address"),
         [
             Text(
                 254,
-                too_long="Email address must be 254 characters or fewer",
-                control="Email address must not contain hidden control characters",
+                too_long=_l("Email address must be 254 characters or fewer"),
+                control=_l("Email address must not contain hidden control characters"),
             ),
-            EmailAddress("Enter an email address in the correct format, like name@example.com"),
+            EmailAddress(_l("Enter an email address in the correct format, like name@example.com")),
         ],
         input_type="email",
         autocomplete="email",
-        hint="Give an email address, a phone number, or both.",
-        summary_label="Email address",
+        hint=_l("Give an email address, a phone number, or both."),
+        summary_label=_l("Email address"),
     )
     contact_phone = TextField(
-        "Phone number",
+        _l("Phone number"),
         [
             Text(
                 30,
-                too_long="Phone number must be 30 characters or fewer",
-                control="Phone number must not contain hidden control characters",
+                too_long=_l("Phone number must be 30 characters or fewer"),
+                control=_l("Phone number must not contain hidden control characters"),
             ),
-            PhoneNumber("Enter a phone number, like 01632 960 001 or +1 555 010 0199"),
+            PhoneNumber(_l("Enter a phone number, like 01632 960 001 or +1 555 010 0199")),
         ],
         input_type="tel",
         autocomplete="tel",
-        summary_label="Phone number",
+        summary_label=_l("Phone number"),
     )
     contact_time = RadioGroupField(
-        "When is the best time to contact you? (optional)",
+        _l("When is the best time to contact you? (optional)"),
         [
-            Option("morning", "Morning"),
-            Option("afternoon", "Afternoon"),
-            Option("evening", "Evening"),
-            Option("any", "Any time"),
+            Option("morning", _l("Morning")),
+            Option("afternoon", _l("Afternoon")),
+            Option("evening", _l("Evening")),
+            Option("any", _l("Any time")),
         ],
-        [OptionalSelect("Select a time of day that suits you")],
-        summary_label="Best time to contact",
+        [OptionalSelect(_l("Select a time of day that suits you"))],
+        summary_label=_l("Best time to contact"),
     )
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -670,7 +702,7 @@ class ContactForm(StepForm):
             and not (self.contact_email.data or "").strip()
             and not (self.contact_phone.data or "").strip()
         ):
-            self.contact_email.errors = ["Enter an email address or a phone number"]
+            self.contact_email.errors = [_l("Enter an email address or a phone number")]
             valid = False
         return valid
 
@@ -695,5 +727,5 @@ STEP_IDS: tuple[str, ...] = (*(f.step_id for f in STEP_FORMS), "check")
 FORMS_BY_STEP: dict[str, type[StepForm]] = {f.step_id: f for f in STEP_FORMS}
 STEP_TITLES: dict[str, str] = {
     **{f.step_id: f.title for f in STEP_FORMS},
-    "check": "Check your answers",
+    "check": _l("Check your answers"),
 }

@@ -71,7 +71,7 @@ def _display(link_id: str, text: str) -> dict[str, Any]:
 def _options(field: QuestionField) -> list[dict[str, Any]]:
     options = []
     for option in field.options:  # type: ignore[attr-defined]
-        entry: dict[str, Any] = {"valueCoding": coding(field.name, option.value, option.label)}
+        entry: dict[str, Any] = {"valueCoding": coding(field.name, option.value, str(option.label))}
         extensions = []
         if field.name in phq9.FIELDS:
             extensions.append({"url": ORDINAL, "valueDecimal": int(option.value)})
@@ -103,7 +103,7 @@ def _limits(field: QuestionField) -> list[dict[str, Any]]:
 def _question(form: type[StepForm], field: QuestionField) -> dict[str, Any]:
     item: dict[str, Any] = {
         "linkId": field.name,
-        "text": field.label.text,
+        "text": str(field.label.text),
         "type": _ITEM_TYPES[field.kind],
         # Conditional questions too: FHIR applies "required" only while one is shown.
         "required": field.required_when_asked,
@@ -113,7 +113,7 @@ def _question(form: type[StepForm], field: QuestionField) -> dict[str, Any]:
         item["extension"] = extensions
     if field.name in item_loinc():
         item["code"] = [
-            {"system": LOINC, "code": item_loinc()[field.name], "display": field.label.text}
+            {"system": LOINC, "code": item_loinc()[field.name], "display": str(field.label.text)}
         ]
     if field.kind == "checkboxes":
         item["repeats"] = True
@@ -216,7 +216,7 @@ def _total_item() -> dict[str, Any]:
 
 def _group(form: type[StepForm], fields: Sequence[QuestionField], contacts) -> dict[str, Any]:
     items = [_question(form, field) for field in fields]
-    group: dict[str, Any] = {"linkId": form.step_id, "text": form.title, "type": "group"}
+    group: dict[str, Any] = {"linkId": form.step_id, "text": str(form.title), "type": "group"}
     if form.step_id == "phq9":
         group["code"] = [
             {

@@ -90,7 +90,7 @@ def read(resource: Mapping[str, Any]) -> Intake:
             continue
         for question in form.questions():
             if question.errors:
-                intake.problems.append(Problem(question.errors[0], question.name))
+                intake.problems.append(Problem(str(question.errors[0]), question.name))
     return intake
 
 

@@ -31,6 +31,7 @@ from ..forms.screening import (
     STEP_IDS,
     StepForm,
 )
+from ..i18n import N_, _, language
 from ..models import Draft
 from ..next_steps import next_steps
 from ..rules import OUTCOMES, PHQ9_BAND_LABELS, Assessment, Level, crisis_support_needed, is_minor
@@ -51,7 +52,7 @@ FINISHED = "finished"
 CRISIS_AFTER_FINISH = "crisis_after_finish"
 
 #: Beside "No" on the contact step once the crisis panel shows.
-NO_CONTACT_WARNING = (
+NO_CONTACT_WARNING = N_(
     "If you choose no, the clinic cannot contact you about these answers. Please do not "
     "wait for the clinic: use the crisis contacts above if you feel unsafe."
 )
@@ -138,7 +139,7 @@ def _render_step(
         crisis=crisis,
         unavailable=unavailable,
         phq9=phq9,
-        option_warnings={"wants_contact": {"no": NO_CONTACT_WARNING}} if crisis else {},
+        option_warnings={"wants_contact": {"no": _(NO_CONTACT_WARNING)}} if crisis else {},
     )
     response = _no_store(make_response(html, status))
     if unavailable:
@@ -383,7 +384,7 @@ def adult_only() -> Response:
         "patient/adult_only.html",
         outcome=OUTCOMES["adult-only"],
         next=next_steps("adult-only", {}, _clinic()),
-        sections=[section("consult")],
+        sections=[section("consult", language())],
     )
     return _no_store(make_response(html))
 
@@ -442,9 +443,9 @@ def deleted() -> Response:
 
 #: The patient's flag groups, in the order the result page shows them.
 FLAG_GROUPS: tuple[tuple[Level, str], ...] = (
-    (Level.CONTRAINDICATION, "Health conditions that can make ketamine unsafe"),
-    (Level.PRECAUTION, "Answers a professional needs to check first"),
-    (Level.PRACTICAL, "Practical things to plan for"),
+    (Level.CONTRAINDICATION, N_("Health conditions that can make ketamine unsafe")),
+    (Level.PRECAUTION, N_("Answers a professional needs to check first")),
+    (Level.PRACTICAL, N_("Practical things to plan for")),
 )
 
 
@@ -481,15 +482,15 @@ def result(token: str) -> Response:
         link=url_for(".result", token=token, _external=True),
         submission=submission,
         outcome=OUTCOMES[assessment.outcome],
-        explanation=assessment.explanation(),
+        explanation=assessment.explanation(_),
         next=next_steps(assessment.outcome, submission.answers, _clinic()),
         flag_groups=[
-            (level, heading, [f for f in assessment.flags if f.level is level])
+            (level, _(heading), [f for f in assessment.flags if f.level is level])
             for level, heading in FLAG_GROUPS
             if assessment.count(level)
         ],
-        sections=[section(s) for s in assessment.sections],
-        band_label=PHQ9_BAND_LABELS.get(submission.phq9_band or "", ""),
+        sections=[section(s, language()) for s in assessment.sections],
+        band_label=_(PHQ9_BAND_LABELS.get(submission.phq9_band or "", "")),
         crisis=crisis_support_needed(submission.answers),
         groups=answer_groups(submission.answers),
     )
@@ -500,4 +501,4 @@ def result(token: str) -> Response:
 
 
 def _clinic() -> ClinicContact:
-    return ClinicContact.from_config(current_app.config)
+    return ClinicContact.from_config(current_app.config, language())

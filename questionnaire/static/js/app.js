@@ -35,11 +35,12 @@
       if (!source || !navigator.clipboard) { return; }
       button.hidden = false;
       button.addEventListener("click", function () {
-        var text = source.textContent.replace(/^\s*Link:\s*/, "").trim();
+        var value = source.querySelector("[data-link-value]") || source;
+        var text = value.textContent.trim();
         navigator.clipboard.writeText(text).then(function () {
-          if (status) { status.textContent = "Link copied."; }
+          if (status) { status.textContent = button.getAttribute("data-copied-text") || "Link copied."; }
         }, function () {
-          if (status) { status.textContent = "Could not copy. Select the link and copy it."; }
+          if (status) { status.textContent = button.getAttribute("data-failed-text") || "Could not copy. Select the link and copy it."; }
         });
       });
     });
