@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 import orjson
 from flask import current_app
+from flask_babel import force_locale
 
 from . import phq9
 from .forms.catalogue import fields_by_name, question_fields
@@ -86,6 +87,8 @@ class Answered(Protocol):
     questionnaire_version: str
     phq9_total: int | None
     answers: dict[str, Any]
+    #: The language the person answered in ("en", "es").
+    language: str
 
 
 class _Question:
@@ -117,11 +120,13 @@ class _Question:
 
 @cache
 def _steps() -> tuple[tuple[str, str, tuple[_Question, ...]], ...]:
-    """Each step's link id and title, with its questions, read once."""
-    return tuple(
-        (form.step_id, str(form.title), tuple(_Question(f) for f in fields))
-        for form, fields in question_fields()
-    )
+    """Each step's link id and title, with its questions, read once, in English (the
+    wording is translated for patient pages; the clinic's exports are in English)."""
+    with force_locale("en"):
+        return tuple(
+            (form.step_id, str(form.title), tuple(_Question(f) for f in fields))
+            for form, fields in question_fields()
+        )
 
 
 def questionnaire_response(
@@ -153,6 +158,8 @@ def questionnaire_response(
     resource = {
         "resourceType": "QuestionnaireResponse",
         "id": submission.reference,
+        # The language the person answered in; the item texts are the clinic's English.
+        "language": submission.language,
         "identifier": {"system": REFERENCE_SYSTEM, "value": submission.reference},
         "questionnaire": f"{canonical_url}|{submission.questionnaire_version}",
         # The patient withdrew it and its answers are gone: retracted, in FHIR's words.

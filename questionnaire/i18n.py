@@ -114,6 +114,7 @@ def remember_choice(response: Response) -> Response:
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.after_request(remember_choice)
+    app.add_template_global(language_name)
 
     @app.context_processor
     def languages() -> dict[str, Any]:

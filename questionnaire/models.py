@@ -32,6 +32,7 @@ from .vocabulary import (
     AlertKind,
     ContactMethod,
     ContactResult,
+    Language,
     OutcomeId,
     Role,
     Source,
@@ -108,6 +109,7 @@ class Submission(db.Model):
         CheckConstraint(one_of("status", Status), name="status_known"),
         CheckConstraint(one_of("outcome", STORED_OUTCOMES), name="outcome_known"),
         CheckConstraint(one_of("source", Source), name="source_known"),
+        CheckConstraint(one_of("language", Language), name="language_known"),
         Index("ix_submissions_queue", "priority", "queue_rank", "id"),
         Index("ix_submissions_status_queue", "status", "priority", "queue_rank", "id"),
         Index("ix_submissions_outcome_queue", "outcome", "priority", "queue_rank", "id"),
@@ -145,6 +147,9 @@ class Submission(db.Model):
     search_text: Mapped[str | None] = mapped_column(Text)
     #: Where it came from: "web" (the patient pages) or "fhir" (a FHIR forms client).
     source: Mapped[str] = mapped_column(String(16), default="web", server_default="web")
+    #: The language the person answered in: "en" or "es" (migration 0011; earlier
+    #: submissions were all in English).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
     flags: Mapped[list[SubmissionFlag]] = relationship(
         back_populates="submission", cascade="all, delete-orphan", passive_deletes=True

@@ -103,42 +103,62 @@ def store_once(key: str, build: Callable[[], Submission]) -> tuple[Submission, b
     raise RuntimeError("could not store the submission: reference codes kept clashing")
 
 
-def submit_draft(draft_key: str, secret_key: str, now: datetime) -> tuple[Submission, bool]:
-    """Turn the complete draft of ``draft_key`` into its one submission."""
+def submit_draft(
+    draft_key: str, secret_key: str, now: datetime, language: str = "en"
+) -> tuple[Submission, bool]:
+    """Turn the complete draft of ``draft_key`` into its one submission, answered in
+    ``language`` (the language of the page it was sent from)."""
 
     def build() -> Submission:
         draft = drafts.find(draft_key, now)
         if draft is None:
             raise LookupError("the draft is gone and no submission holds it")
-        return create(draft, draft_key, secret_key, now)
+        return create(draft, draft_key, secret_key, now, language)
 
     return store_once(draft_key, build)
 
 
-def create(draft: Draft, draft_key: str, secret_key: str, now: datetime) -> Submission:
+def create(
+    draft: Draft, draft_key: str, secret_key: str, now: datetime, language: str = "en"
+) -> Submission:
     """Build the submission for a complete draft and remove the draft."""
-    submission = _build(drafts.flat_answers(draft), draft_key, secret_key, now, source="web")
+    submission = _build(
+        drafts.flat_answers(draft), draft_key, secret_key, now, source="web", language=language
+    )
     db.session.delete(draft)
     return submission
 
 
 def create_from_answers(
-    answers: dict[str, Any], key: str, secret_key: str, now: datetime, *, source: str
+    answers: dict[str, Any],
+    key: str,
+    secret_key: str,
+    now: datetime,
+    *,
+    source: str,
+    language: str = "en",
 ) -> Submission:
     """Build a submission from answers that arrived whole (a FHIR forms client). ``key``
     plays the draft key's part: the same key gives the same result link and a second
     submission of it is refused by the database."""
-    return _build(answers, key, secret_key, now, source=source)
+    return _build(answers, key, secret_key, now, source=source, language=language)
 
 
 def _build(
-    answers: dict[str, Any], key: str, secret_key: str, now: datetime, *, source: str
+    answers: dict[str, Any],
+    key: str,
+    secret_key: str,
+    now: datetime,
+    *,
+    source: str,
+    language: str = "en",
 ) -> Submission:
     columns, assessment = assessed(answers, now)
     reference = new_reference()
     submission = Submission(
         **columns,
         source=source,
+        language=language,
         reference=reference,
         search_text=search_text(reference, answers),
         result_token_hash=hash_token(result_token(secret_key, key)),

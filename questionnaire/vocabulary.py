@@ -58,6 +58,13 @@ class Source(StrEnum):
     FHIR = "fhir"
 
 
+class Language(StrEnum):
+    """The languages a person can answer in (``i18n.LANGUAGES``)."""
+
+    EN = "en"
+    ES = "es"
+
+
 #: Outcomes a stored submission can have: a minor's answers are never stored.
 STORED_OUTCOMES: tuple[OutcomeId, ...] = tuple(
     o for o in OutcomeId if o is not OutcomeId.ADULT_ONLY

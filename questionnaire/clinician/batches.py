@@ -53,6 +53,7 @@ COLUMNS = (
     Submission.rules_version,
     Submission.questionnaire_version,
     Submission.withdrawn_at,
+    Submission.language,
     cast(Submission.answers, Text).label("answers"),
 )
 
@@ -78,6 +79,7 @@ class ExportRow:
     rules_version: str
     questionnaire_version: str
     withdrawn_at: datetime | None
+    language: str
     answers: dict[str, Any]
 
     @classmethod

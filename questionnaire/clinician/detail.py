@@ -14,6 +14,7 @@ from ..content import section
 from ..extensions import db
 from ..forms.catalogue import Group, answer_groups, fields_by_name
 from ..forms.clinician import CONTACT_METHODS, CONTACT_RESULTS
+from ..i18n import in_language, language_name
 from ..models import AuditEvent, Submission
 from ..rules import OUTCOMES, Assessment, Flag
 from .workflow import STATUS_LABELS, may_contact, offers_contacted
@@ -27,6 +28,46 @@ TIMELINE_ACTIONS = {
     "assigned": "Assigned",
     "deleted-by-patient": "The patient withdrew their answers",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class AskedRow:
+    """One answer of a submission made in another language: the clinic's English
+    beside the words the person read and chose."""
+
+    name: str
+    label: str
+    value: str
+    label_asked: str
+    value_asked: str
+
+
+@dataclass(frozen=True, slots=True)
+class AskedGroup:
+    step_id: str
+    title: str
+    title_asked: str
+    rows: tuple[AskedRow, ...]
+
+
+def asked_in(answers: dict[str, Any], language: str) -> list[AskedGroup]:
+    """The answers in English with the question and answer as the person saw them in
+    ``language`` (what they typed themselves is shown once, as typed)."""
+    english = answer_groups(answers)
+    with in_language(language):
+        theirs = answer_groups(answers)
+    return [
+        AskedGroup(
+            step_id=mine.step_id,
+            title=mine.title,
+            title_asked=seen.title,
+            rows=tuple(
+                AskedRow(row.name, row.label, row.value, asked.label, asked.value)
+                for row, asked in zip(mine.rows, seen.rows, strict=True)
+            ),
+        )
+        for mine, seen in zip(english, theirs, strict=True)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +189,12 @@ class SubmissionView:
     assigned_to: str | None
     phq9_difficulty: str | None
     phq9: list[Phq9Row]
+    #: The language the person answered in, and its name in English.
+    language: str
+    language_name: str
+    #: For a submission made in another language than English: each answer with the
+    #: question as the person read it (empty for English ones).
+    answers_asked: list[AskedGroup]
     sections: list[SectionShown]
     answers: list[Group]
     raw_answers: dict[str, Any]
@@ -187,6 +234,11 @@ def view_model(submission: Submission) -> SubmissionView:
         assigned_to=submission.assigned_to.email if submission.assigned_to else None,
         phq9_difficulty=submission.answers.get("phq9_difficulty"),
         phq9=phq9_rows(submission.answers),
+        language=submission.language,
+        language_name=language_name(submission.language),
+        answers_asked=[]
+        if submission.language == "en"
+        else asked_in(submission.answers, submission.language),
         sections=[
             SectionShown(s, section(s).title, section(s).sources) for s in assessment.sections
         ],
@@ -238,4 +290,5 @@ def export_dict(submission: Submission) -> dict[str, Any]:
         ],
         "rules_version": model.rules_version,
         "questionnaire_version": model.questionnaire_version,
+        "language": model.language,
     }

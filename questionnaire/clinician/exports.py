@@ -59,6 +59,7 @@ META_COLUMNS = (
     "assigned_to",
     "rules_version",
     "questionnaire_version",
+    "language",
 )
 #: The most submissions one FHIR Bundle holds; bigger views are exported as NDJSON. It is
 #: the queue's count cap, so the count that decides costs no more than the queue's own.
@@ -137,6 +138,7 @@ def _csv_rows(batch: Batch, plan: _AnswerPlan, zone: ZoneInfo) -> Iterator[list[
             safe_cell(row.assigned_to),
             row.rules_version,
             row.questionnaire_version,
+            row.language,
             *plan.cells(row.answers),
             safe_cell(_notes(notes, zone)) if notes else "",
         ]

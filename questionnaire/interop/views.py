@@ -18,6 +18,7 @@ from ..clinic import ClinicContact
 from ..extensions import csrf, limiter
 from ..fhir import FHIR_JSON, base_url, canonical_url
 from ..forms.screening import QUESTIONNAIRE_VERSION
+from ..i18n import LANGUAGES
 from ..models import Submission
 from ..next_steps import next_steps
 from ..rules import OUTCOMES, Assessment, crisis_support_needed, is_minor
@@ -195,7 +196,13 @@ def questionnaire_response_create() -> Response:
         return error_response(422, "Some answers need attention.", intake.problems)
     if is_minor(int(intake.answers["age"])):
         return error_response(422, MINOR_MESSAGE, [Problem(MINOR_MESSAGE, "age", "business-rule")])
-    return _store(intake.answers, hashlib.sha256(body).hexdigest())
+    return _store(intake.answers, hashlib.sha256(body).hexdigest(), answered_in(resource))
+
+
+def answered_in(resource: dict[str, Any]) -> str:
+    """The response's ``language`` ("es", "es-US") as one we keep; English otherwise."""
+    code = str(resource.get("language") or "").split("-")[0].lower()
+    return code if code in LANGUAGES else "en"
 
 
 def _structure_problem(resource: Any) -> str | None:
@@ -214,7 +221,7 @@ def _structure_problem(resource: Any) -> str | None:
     return None
 
 
-def _store(answers: dict[str, Any], digest: str) -> Response:
+def _store(answers: dict[str, Any], digest: str, language: str = "en") -> Response:
     key = f"fhir:{digest}"  # the same response sent twice is stored once
     secret = current_app.config["SECRET_KEY"]
     submission, created = submissions.by_draft_key(key), False
@@ -222,7 +229,7 @@ def _store(answers: dict[str, Any], digest: str) -> Response:
         submission, created = submissions.store_once(
             key,
             lambda: submissions.create_from_answers(
-                answers, key, secret, clock.now(), source="fhir"
+                answers, key, secret, clock.now(), source="fhir", language=language
             ),
         )
     link = url_for("patient.result", token=submissions.result_token(secret, key), _external=True)

@@ -333,7 +333,9 @@ def check() -> Response:
         )
         return _no_store(make_response(html))
 
-    _, created = submissions.submit_draft(key, current_app.config["SECRET_KEY"], clock.now())
+    _, created = submissions.submit_draft(
+        key, current_app.config["SECRET_KEY"], clock.now(), language()
+    )
     if created:
         log.info("submission stored")
     response = _result_redirect(key)
