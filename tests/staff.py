@@ -129,6 +129,7 @@ def make_submission(
     *,
     created_at: datetime | None = None,
     status: str = "new",
+    language: str = "en",
     **changes: Any,
 ) -> str:
     """Store a submission straight from answers (worked example 1 plus changes)."""
@@ -152,7 +153,7 @@ def make_submission(
         )
         db.session.add(draft)
         db.session.flush()
-        submission = submissions.create(draft, key, app.config["SECRET_KEY"], moment)
+        submission = submissions.create(draft, key, app.config["SECRET_KEY"], moment, language)
         submission.set_status(status, moment)
         db.session.commit()
         return submission.reference

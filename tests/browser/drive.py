@@ -65,7 +65,7 @@ def complete(page, base: str, changes: dict | None = None) -> str:
     """A whole screening by mouse; returns the outcome shown."""
     answer_steps(page, base, changes)
     with page.expect_navigation():
-        page.click("text=Send my answers")
+        page.click("form[data-step='check'] button[type=submit]")
     page.wait_for_selector("main[data-outcome]")
     return page.get_attribute("main", "data-outcome")
 
