@@ -69,7 +69,7 @@ db-upgrade: $(RUN_STAMP)
 	$(BIN)/flask --app wsgi db upgrade
 
 ## bench: start the app under gunicorn, seed 100,000 submissions, measure, print a table
-bench: $(TEST_STAMP)
+bench: $(TEST_STAMP) translations
 	$(BIN)/python bench/run.py
 
 ## screenshots: the main pages at 1280 and 375 pixels, into test-artifacts/screenshots/

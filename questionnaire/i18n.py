@@ -12,7 +12,9 @@ its language), and the pure modules (``rules.py``, ``phq9.py``) mark theirs with
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -32,6 +34,8 @@ __all__ = [
     "language_name",
     "ngettext",
 ]
+
+log = logging.getLogger(__name__)
 
 #: Language code → its own name, as the switch shows it.
 LANGUAGES: Mapping[str, str] = {"en": "English", "es": "Español"}
@@ -113,6 +117,13 @@ def remember_choice(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
+    compiled = Path(app.root_path) / "translations" / "es" / "LC_MESSAGES" / "messages.mo"
+    if not compiled.exists():
+        # Spanish pages would come out in English: say so where the operator looks.
+        log.error(
+            "The Spanish catalogue is not compiled (%s is missing): run `make translations`",
+            compiled,
+        )
     app.after_request(remember_choice)
     app.add_template_global(language_name)
 

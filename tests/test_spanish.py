@@ -555,3 +555,73 @@ def test_exports_carry_the_language(app, admin_in):
     lines = admin_in.client.get("/clinician/export.ndjson").get_data(as_text=True).splitlines()
     languages = {json.loads(line)["id"]: json.loads(line)["language"] for line in lines}
     assert languages == {reference: "es", english: "en"}
+
+
+# --- FHIR: the Questionnaire in Spanish, and responses made in Spanish ------------------
+
+
+def _questionnaire(client, query: str = "") -> dict:
+    response = client.get(f"/fhir/Questionnaire/ketamine-screening{query}")
+    assert response.status_code == 200
+    return json.loads(response.get_data(as_text=True))
+
+
+def _items(items: list[dict]) -> dict[str, dict]:
+    found = {}
+    for item in items:
+        found[item["linkId"]] = item
+        found.update(_items(item.get("item", [])))
+    return found
+
+
+WORDS = ("text", "display", "valueString", "item")
+
+
+def _rules(item: object) -> object:
+    """An item without its words: link ids, types, codes, conditions and limits."""
+    if isinstance(item, dict):
+        return {k: _rules(v) for k, v in item.items() if k not in WORDS}
+    if isinstance(item, list):
+        return [_rules(v) for v in item]
+    return item
+
+
+def test_the_fhir_questionnaire_is_served_in_spanish_with_lang_es(client):
+    from questionnaire.fhir import checked
+
+    english, spanish_one = _questionnaire(client), _questionnaire(client, "?lang=es")
+    assert (english["language"], spanish_one["language"]) == ("en", "es")
+    checked("Questionnaire", spanish_one)
+    en_items, es_items = _items(english["item"]), _items(spanish_one["item"])
+    # the same questions, codes and rules; only the words differ
+    assert list(es_items) == list(en_items)
+    for link_id, item in en_items.items():
+        assert _rules(es_items[link_id]) == _rules(item), link_id
+    assert es_items["phq9_1"]["text"] == PHQ9_ES_ITEMS[0]
+    assert es_items["phq9-stem"]["text"].startswith("Durante las últimas 2 semanas")
+    assert [o["valueCoding"]["code"] for o in es_items["phq9_1"]["answerOption"]] == [
+        o["valueCoding"]["code"] for o in en_items["phq9_1"]["answerOption"]
+    ]
+    assert [o["valueCoding"]["display"] for o in es_items["phq9_1"]["answerOption"]] == [
+        "Ningún día",
+        "Varios días",
+        "Más de la mitad de los días",
+        "Casi todos los días",
+    ]
+    assert "marque 2 para español" in es_items["phq9-crisis"]["text"]
+    # an unknown language is English, and the English one is unchanged by the Spanish
+    assert _questionnaire(client, "?lang=fr") == english
+    assert _questionnaire(client) == english
+
+
+def test_a_fhir_response_in_spanish_is_stored_as_spanish(app, client):
+    from questionnaire.models import Submission
+
+    from .test_fhir_api import post, response_for
+
+    resource = {**response_for(steps_with()), "language": "es-US"}
+    assert post(client, resource).status_code == 201
+    with app.app_context():
+        from questionnaire.extensions import db
+
+        assert db.session.scalar(db.select(Submission.language)) == "es"

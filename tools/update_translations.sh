@@ -10,4 +10,4 @@ BIN="${BIN:-.venv/bin}"
   --project="Ketamine therapy screening" --copyright-holder="The clinic" \
   --omit-header -o questionnaire/translations/messages.pot .
 "$BIN/pybabel" update -i questionnaire/translations/messages.pot \
-  -d questionnaire/translations --no-location --omit-header --ignore-obsolete
+  -d questionnaire/translations --ignore-obsolete --no-fuzzy-matching

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from flask_babel import force_locale
 from markupsafe import escape
 
 from .. import phq9
@@ -22,6 +23,7 @@ from ..forms.catalogue import question_fields
 from ..forms.fields import ChoiceMixin, QuestionField
 from ..forms.screening import QUESTIONNAIRE_VERSION, StepForm
 from ..forms.validators import PHONE_PATTERN
+from ..i18n import N_, _
 
 #: The date this version of the questionnaire was published.
 QUESTIONNAIRE_DATE = "2026-12-01"
@@ -45,7 +47,7 @@ CRISIS_STYLE = (
 CRISIS_LINK_ID = "phq9-crisis"
 STEM_LINK_ID = "phq9-stem"
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-EMAIL_OR_PHONE = "Enter an email address or a phone number"
+EMAIL_OR_PHONE = N_("Enter an email address or a phone number")
 
 _CONTROLS = {"radio": "radio-button", "checkboxes": "check-box"}
 _ITEM_TYPES = {
@@ -147,15 +149,18 @@ def _question(form: type[StepForm], field: QuestionField) -> dict[str, Any]:
 
 def crisis_text(contacts: Sequence[Mapping[str, str]]) -> str:
     lines = [
-        "You told us you have had thoughts of being better off dead or of hurting "
-        "yourself. You deserve support now. Help is there for you right now, day or night:"
+        _(
+            "You told us you have had thoughts of being better off dead or of hurting "
+            "yourself. You deserve support now. Help is there for you right now, day or "
+            "night:"
+        )
     ]
     for contact in contacts:
         if contact.get("note"):
             lines.append(f"{contact['detail']} ({contact['name']}) {contact['note']}")
         else:
             lines.append(f"{contact['detail']} ({contact['name']}).")
-    lines.append("Please talk to a doctor or another health professional today.")
+    lines.append(_("Please talk to a doctor or another health professional today."))
     return " ".join(lines)
 
 
@@ -191,7 +196,7 @@ CONTACT_EXPRESSION = (
 def _total_item() -> dict[str, Any]:
     return {
         "linkId": TOTAL_LINK_ID,
-        "text": "PHQ-9 total score",
+        "text": _("PHQ-9 total score"),
         "type": "integer",
         "readOnly": True,
         "code": [
@@ -228,10 +233,10 @@ def _group(form: type[StepForm], fields: Sequence[QuestionField], contacts) -> d
         group["prefix"] = "PHQ-9"
         items = [
             _crisis_item(contacts),
-            _display(STEM_LINK_ID, phq9.STEM),
+            _display(STEM_LINK_ID, _(phq9.STEM)),
             *items,
             _total_item(),
-            _display("phq9-attribution", f"PHQ-9: {phq9.ATTRIBUTION}"),
+            _display("phq9-attribution", f"PHQ-9: {_(phq9.ATTRIBUTION)}"),
         ]
     if form.step_id == "contact":
         group["extension"] = [
@@ -247,7 +252,7 @@ def _group(form: type[StepForm], fields: Sequence[QuestionField], contacts) -> d
                             "expression": CONTACT_EXPRESSION,
                         },
                     },
-                    {"url": "human", "valueString": EMAIL_OR_PHONE},
+                    {"url": "human", "valueString": _(EMAIL_OR_PHONE)},
                     {"url": "location", "valueString": "contact_email"},
                 ],
             }
@@ -257,25 +262,41 @@ def _group(form: type[StepForm], fields: Sequence[QuestionField], contacts) -> d
 
 
 def _narrative(title: str, publisher: str) -> dict[str, str]:
-    steps = "".join(f"<li>{escape(form.title)}</li>" for form, _ in question_fields())
+    steps = "".join(f"<li>{escape(str(form.title))}</li>" for form, _fields in question_fields())
+    about = _(
+        "A screening for adults with depression that has not improved enough with "
+        "treatment. It is not a diagnosis. Its steps:"
+    )
+    version = _("(version %(version)s)", version=QUESTIONNAIRE_VERSION)
     div = (
         '<div xmlns="http://www.w3.org/1999/xhtml">'
-        f"<p><b>{escape(title)}</b> (version {QUESTIONNAIRE_VERSION}), by {escape(publisher)}.</p>"
-        "<p>A screening for adults with depression that has not improved enough with "
-        "treatment. It is not a diagnosis. Its steps:</p>"
+        f"<p><b>{escape(title)}</b> {escape(version)}, {escape(publisher)}.</p>"
+        f"<p>{escape(about)}</p>"
         f"<ol>{steps}</ol></div>"
     )
     return {"status": "generated", "div": div}
 
 
 def questionnaire(
-    canonical_url: str, publisher: str, contacts: Sequence[Mapping[str, str]]
+    canonical_url: str,
+    publisher: str,
+    contacts: Sequence[Mapping[str, str]],
+    language: str = "en",
 ) -> dict[str, Any]:
-    """The whole screening as one Questionnaire: a group per step, an item per field."""
-    title = "Screening for ketamine therapy for treatment-resistant depression"
+    """The whole screening as one Questionnaire: a group per step, an item per field,
+    worded in ``language`` (the same questions, codes and rules in each)."""
+    with force_locale(language):
+        return _questionnaire(canonical_url, publisher, contacts, language)
+
+
+def _questionnaire(
+    canonical_url: str, publisher: str, contacts: Sequence[Mapping[str, str]], language: str
+) -> dict[str, Any]:
+    title = _("Screening for ketamine therapy for treatment-resistant depression")
     resource = {
         "resourceType": "Questionnaire",
         "id": QUESTIONNAIRE_ID,
+        "language": language,
         "meta": {"profile": [f"{SDC}/sdc-questionnaire|3.0.0"]},
         "text": _narrative(title, publisher),
         "url": canonical_url,
@@ -285,7 +306,7 @@ def questionnaire(
         "status": "active",
         "date": QUESTIONNAIRE_DATE,
         "publisher": publisher,
-        "description": (
+        "description": _(
             "Screening questions for adults considering ketamine therapy for depression "
             "that has not improved enough with treatment. Not a diagnosis: every result "
             "tells the person to talk to a qualified healthcare professional."

@@ -41,15 +41,20 @@ def _fhir(resource: dict[str, Any], status: int = 200, *, public: bool = False) 
 
 
 def _definition() -> dict[str, Any]:
-    """The Questionnaire for this app's settings: built and validated once, then served
-    from memory (it changes only with the code and the settings)."""
-    contacts = json.dumps(current_app.config["CRISIS_CONTACTS"], sort_keys=True)
-    return _built(canonical_url(), current_app.config["CLINIC_NAME"], contacts)
+    """The Questionnaire for this app's settings, in English or, with ``?lang=es``, in
+    Spanish: built and validated once per language, then served from memory (it changes
+    only with the code and the settings)."""
+    language = request.args.get("lang", "en")
+    if language not in LANGUAGES:
+        language = "en"
+    setting = "CRISIS_CONTACTS_ES" if language == "es" else "CRISIS_CONTACTS"
+    contacts = json.dumps(current_app.config[setting], sort_keys=True)
+    return _built(canonical_url(), current_app.config["CLINIC_NAME"], contacts, language)
 
 
 @lru_cache(maxsize=8)
-def _built(canonical: str, publisher: str, contacts: str) -> dict[str, Any]:
-    return questionnaire(canonical, publisher, json.loads(contacts))
+def _built(canonical: str, publisher: str, contacts: str, language: str) -> dict[str, Any]:
+    return questionnaire(canonical, publisher, json.loads(contacts), language)
 
 
 # --- definitions (public, CORS) -------------------------------------------------------
