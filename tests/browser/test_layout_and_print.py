@@ -70,28 +70,38 @@ def narrow(browser):
     context.close()
 
 
-def test_patient_pages_fit_320_pixels(narrow, server):
-    narrow.goto(server.url + "/")
-    fits(narrow)
-    narrow.goto(server.url + "/privacy")
-    fits(narrow)
-    answer_steps(narrow, server.url, until="about")
+def every_patient_page_fits(narrow, base: str, language: str = "en") -> None:
+    """The start and privacy pages, a saved link, each step empty and with its errors,
+    check answers, the result of each outcome, and the finished page, in a language."""
+
+    def check() -> None:
+        assert narrow.get_attribute("html", "lang") == language, narrow.url
+        fits(narrow)
+
+    for path in ("/", "/privacy"):
+        narrow.goto(base + path)
+        check()
+    answer_steps(narrow, base, until="about")
     narrow.click("button[name=save_for_later]")
     narrow.wait_for_selector("#resume-link")
-    fits(narrow)
+    check()
     for step in STEPS:
-        answer_steps(narrow, server.url, until=step)
-        fits(narrow)
+        answer_steps(narrow, base, until=step)
+        check()
         continue_(narrow)
-        fits(narrow)  # with its errors
-    answer_steps(narrow, server.url)
-    fits(narrow)  # check answers
+        check()  # with its errors
+    answer_steps(narrow, base)
+    check()  # check answers
     for changes in OUTCOME_CHANGES.values():
-        complete(narrow, server.url, changes)
-        fits(narrow)
-    narrow.click("button:has-text('Finish and clear this device')")
+        complete(narrow, base, changes)
+        check()
+    narrow.click("[data-finish] button[type=submit]")
     narrow.wait_for_url("**/screening/finished")
-    fits(narrow)
+    check()
+
+
+def test_patient_pages_fit_320_pixels(narrow, server):
+    every_patient_page_fits(narrow, server.url)
 
 
 def test_clinician_pages_fit_320_pixels(narrow, server):

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from ..helpers import STEPS, steps_with
+from ..helpers import STEPS
 from .drive import OUTCOME_CHANGES, answer_steps, complete, continue_, violations
-from .test_keyboard_and_nojs import answer_by_keyboard, is_focused, tab_to
-from .test_layout_and_print import fits
+from .test_keyboard_and_nojs import screening_by_keyboard, tab_to
+from .test_layout_and_print import every_patient_page_fits
 
 
 def _spanish_page(browser, width: int):
@@ -83,25 +83,8 @@ def test_check_confirm_age_adult_only_and_saved_pages(es_page, server):
 
 
 def test_a_whole_screening_by_keyboard_only(es_page, server):
-    es_page.goto(server.url + "/")
-    tab_to(es_page, "a.button-start")
-    with es_page.expect_navigation():
-        es_page.keyboard.press("Enter")
-    es_page.wait_for_selector("form[data-step='start']")
-    tab_to(es_page, "form[data-step] button[type=submit]")
-    with es_page.expect_navigation():
-        es_page.keyboard.press("Enter")
-    es_page.wait_for_selector("[data-error-summary]")
-    assert is_focused(es_page, "[data-error-summary]")
-    for step, data in steps_with({"practical": {"notes": "Escrito con el teclado"}}).items():
-        assert es_page.get_attribute("form[data-step]", "data-step") == step
-        answer_by_keyboard(es_page, data)
-    tab_to(es_page, "form[data-step='check'] button[type=submit]")
-    with es_page.expect_navigation():
-        es_page.keyboard.press("Enter")
-    es_page.wait_for_selector("main[data-outcome]")
+    assert screening_by_keyboard(es_page, server.url, "Escrito con el teclado") == "discuss"
     in_spanish(es_page)
-    assert es_page.get_attribute("main", "data-outcome") == "discuss"
 
 
 def test_the_language_switch_is_reached_by_keyboard(es_page, server):
@@ -114,25 +97,4 @@ def test_the_language_switch_is_reached_by_keyboard(es_page, server):
 
 
 def test_spanish_pages_fit_320_pixels(es_narrow, server):
-    for path in ("/", "/privacy"):
-        es_narrow.goto(server.url + path)
-        in_spanish(es_narrow)
-        fits(es_narrow)
-    answer_steps(es_narrow, server.url, until="about")
-    es_narrow.click("button[name=save_for_later]")
-    es_narrow.wait_for_selector("#resume-link")
-    fits(es_narrow)
-    for step in STEPS:
-        answer_steps(es_narrow, server.url, until=step)
-        fits(es_narrow)
-        continue_(es_narrow)
-        fits(es_narrow)  # with its errors
-    answer_steps(es_narrow, server.url)
-    fits(es_narrow)  # check answers
-    for changes in OUTCOME_CHANGES.values():
-        complete(es_narrow, server.url, changes)
-        in_spanish(es_narrow)
-        fits(es_narrow)
-    es_narrow.click("[data-finish] button[type=submit]")
-    es_narrow.wait_for_url("**/screening/finished")
-    fits(es_narrow)
+    every_patient_page_fits(es_narrow, server.url, "es")
