@@ -513,20 +513,31 @@ def test_the_submission_keeps_its_language(app, client):
 
 
 def test_clinicians_see_spanish_answers_beside_the_english(app, signed_in):
-    reference = make_submission(app, language="es", notes="Tengo miedo de manejar.")
+    reference = make_submission(
+        app,
+        language="es",
+        notes="Tengo miedo de manejar.",
+        wants_contact="yes",
+        contact_name="Ana Ruiz",
+        contact_phone="+1 555 010 0199",
+    )
+    declined = make_submission(app, language="es")
     english = make_submission(app)
     queue = soup(signed_in.client.get("/clinician/"))
     cells = {
         tr["data-reference"]: words(tr.select_one("td[data-language]"))
         for tr in queue.select("tr[data-reference]")
     }
-    assert cells == {reference: "Spanish", english: "English"}
+    assert cells == {reference: "Spanish", declined: "Spanish", english: "English"}
 
     page = soup(signed_in.client.get(f"/clinician/submissions/{reference}"))
     assert page.html["lang"] == "en"
     assert words(page.select_one("dd[data-language='es']")) == "Spanish"
     assert words(page.select_one("[data-answered-in='es']")).startswith(
         "This person answered in Spanish."
+    )
+    assert words(page.select_one("[data-contact-language='es']")) == (
+        "This person answered in Spanish. Contact them in Spanish, or with an interpreter."
     )
     row = page.select_one("tr[data-field='phq9_1']")
     assert [words(td) for td in row.find_all("td")] == [
@@ -540,6 +551,11 @@ def test_clinicians_see_spanish_answers_beside_the_english(app, signed_in):
     assert [words(td) for td in notes.find_all("td")][2:] == ["Tengo miedo de manejar."] * 2
     plain = soup(signed_in.client.get(f"/clinician/submissions/{english}"))
     assert plain.select("[data-answered-in]") == []
+    assert plain.select("[data-contact-language]") == []
+    # nobody to contact: no advice on how to
+    no_contact = soup(signed_in.client.get(f"/clinician/submissions/{declined}"))
+    assert no_contact.select("[data-contact-language]") == []
+    assert no_contact.select("[data-answered-in='es']")
 
 
 def test_exports_carry_the_language(app, admin_in):
