@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, has_request_context, request
-from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext, ngettext
+from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext
 
 from .translatable import N_
 
@@ -28,11 +28,10 @@ __all__ = [
     "N_",
     "_",
     "_l",
-    "force_locale",
+    "in_language",
     "init_app",
     "language",
     "language_name",
-    "ngettext",
 ]
 
 log = logging.getLogger(__name__)
