@@ -641,3 +641,39 @@ def test_a_fhir_response_in_spanish_is_stored_as_spanish(app, client):
         from questionnaire.extensions import db
 
         assert db.session.scalar(db.select(Submission.language)) == "es"
+
+
+def test_the_clinic_settings_have_their_spanish_wording(app):
+    app.config.update(
+        CLINIC_PHONE="+1 555 010 0100",
+        CLINIC_HOURS="Monday to Friday, 9am to 5pm",
+        CLINIC_RESPONSE_TIME="within 2 working days",
+    )
+    changes = {
+        "contact": {"wants_contact": "yes", "contact_name": "Ana", "contact_phone": "555 0100"}
+    }
+
+    def result() -> BeautifulSoup:
+        client = app.test_client()
+        patient = _spanish_patient(client)
+        patient.answer_all(steps_with(changes))
+        return soup(client.get(patient.submit().location))
+
+    # English wording only: shown, and marked as English where it stands alone
+    page = result()
+    hours = page.select_one("[data-clinic-contact] dd[lang='en']")
+    assert words(hours) == "Monday to Friday, 9am to 5pm"
+    app.config.update(
+        CLINIC_HOURS_ES="lunes a viernes, de 9 a. m. a 5 p. m.",
+        CLINIC_RESPONSE_TIME_ES="en un plazo de 2 días hábiles",
+    )
+    page = result()
+    assert english_in(str(page)) == []
+    assert "La clínica quiere comunicarse con usted en un plazo de 2 días hábiles." in words(
+        page.select_one("[data-next-steps]")
+    )
+    definitions = {
+        words(dt): words(dt.find_next_sibling("dd"))
+        for dt in page.select("[data-clinic-contact] dt")
+    }
+    assert definitions["Horario de atención"] == "lunes a viernes, de 9 a. m. a 5 p. m."
