@@ -2,6 +2,8 @@
 
 Field names and option values are the contract of ``shared/spec/questionnaire.md``.
 The check-answers page, the clinician view and every export read labels from here.
+The wording is English, wrapped in the lazy ``_l()``: a page words it in its own
+language when it is drawn (Spanish from ``translations/es``), the clinic in English.
 """
 
 from __future__ import annotations
