@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 from datetime import date, datetime, timedelta
@@ -16,7 +15,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
 from . import i18n
-from .clinic import ClinicContact
 from .errors import register_error_handlers
 from .extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
 from .serving import redact_development_server_log
@@ -170,15 +168,10 @@ def register_template_globals(app: Flask) -> None:
     @app.context_processor
     def clinic() -> dict[str, Any]:
         language = i18n.language() if has_request_context() else i18n.DEFAULT
-        name = app.config["CLINIC_NAME"]
-        named = name != settings.DEFAULT_CLINIC_NAME
-        contact = ClinicContact.from_config(app.config, language)
-        if not named:
-            # "The clinic" is the default, not a name: said in the page's language.
-            contact = dataclasses.replace(contact, name=i18n._("The clinic"))
+        contact = i18n.clinic_contact(app.config, language)
         return {
             "clinic_name": contact.name,
-            "clinic_named": named,
+            "clinic_named": app.config["CLINIC_NAME"] != settings.DEFAULT_CLINIC_NAME,
             "clinic": contact,
             "crisis_contacts": app.config[
                 "CRISIS_CONTACTS_ES" if language == "es" else "CRISIS_CONTACTS"

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .config import DEFAULT_CLINIC_NAME
+
 
 @dataclass(frozen=True, slots=True)
 class ClinicContact:
@@ -16,34 +18,32 @@ class ClinicContact:
     hours: str = ""
     address: str = ""
     response_time: str = ""
-    #: The language of ``hours`` and ``response_time`` when it is not the page's (a
-    #: Spanish page of a clinic that gave them in English only), for ``lang=``.
+    #: "en" when ``hours`` is the English wording on a Spanish page (the clinic set no
+    #: ``CLINIC_HOURS_ES``), for the page's ``lang=``.
     hours_lang: str = ""
-    response_time_lang: str = ""
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any], language: str = "en") -> ClinicContact:
-        """The clinic's details for a page in ``language``; the name is the clinic's
-        own (``name`` is "The clinic" translated when no name is set)."""
+    def from_config(
+        cls, config: Mapping[str, Any], language: str = "en", unnamed: str = "The clinic"
+    ) -> ClinicContact:
+        """The clinic's details for a page in ``language``. ``unnamed`` is what the page
+        calls the clinic when ``CLINIC_NAME`` is left at its default, in its language."""
         hours = config.get("CLINIC_HOURS", "")
         response_time = config.get("CLINIC_RESPONSE_TIME", "")
-        hours_lang = response_time_lang = ""
+        hours_lang = ""
         if language == "es":
-            hours_lang = "" if config.get("CLINIC_HOURS_ES") else "en" if hours else ""
-            response_time_lang = (
-                "" if config.get("CLINIC_RESPONSE_TIME_ES") else "en" if response_time else ""
-            )
+            hours_lang = "en" if hours and not config.get("CLINIC_HOURS_ES") else ""
             hours = config.get("CLINIC_HOURS_ES") or hours
             response_time = config.get("CLINIC_RESPONSE_TIME_ES") or response_time
+        name = config["CLINIC_NAME"]
         return cls(
-            name=config["CLINIC_NAME"],
+            name=unnamed if name == DEFAULT_CLINIC_NAME else name,
             phone=config.get("CLINIC_PHONE", ""),
             email=config.get("CLINIC_EMAIL", ""),
             hours=hours,
             address=config.get("CLINIC_ADDRESS", ""),
             response_time=response_time,
             hours_lang=hours_lang,
-            response_time_lang=response_time_lang,
         )
 
     @property

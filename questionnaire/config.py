@@ -213,21 +213,22 @@ def load(env: str | None = None) -> dict[str, Any]:
     digest_hour = os.environ.get("DIGEST_HOUR", "").strip()
     mfa_keys = _mfa_keys(production, secret)
     secure_cookies = _bool("SESSION_COOKIE_SECURE", production)
+    crisis_contacts = _crisis_contacts()
     return {
         "APP_ENV": env,
         "TESTING": env == "testing",
         "SECRET_KEY": secret,
         "DATABASE_URL": os.environ.get("DATABASE_URL"),
         "CLINIC_NAME": os.environ.get("CLINIC_NAME", DEFAULT_CLINIC_NAME),
-        "CRISIS_CONTACTS": _crisis_contacts(),
+        "CRISIS_CONTACTS": crisis_contacts,
         # Spanish pages: the Spanish contacts. A clinic that sets its own English list
         # (CRISIS_CONTACTS_JSON) and no Spanish one gets its own list on Spanish pages
         # too: the right numbers matter more than the language.
         "CRISIS_CONTACTS_ES": _crisis_contacts(
             "CRISIS_CONTACTS_ES_JSON",
             DEFAULT_CRISIS_CONTACTS_ES
-            if not os.environ.get("CRISIS_CONTACTS_JSON")
-            else _crisis_contacts(),
+            if crisis_contacts is DEFAULT_CRISIS_CONTACTS
+            else crisis_contacts,
         ),
         # How patients reach the clinic (result, privacy, delete and saved pages, and
         # every footer). Each is shown only when set; CLINIC_RESPONSE_TIME reads as

@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import Babel, force_locale, get_locale, gettext, lazy_gettext
 
+from .clinic import ClinicContact
 from .translatable import N_
 
 __all__ = [
@@ -131,6 +132,12 @@ def init_app(app: Flask) -> None:
         if not has_request_context():
             return {"current_language": DEFAULT}
         return {"current_language": language(), "language_links": switch_links}
+
+
+def clinic_contact(config: Mapping[str, Any], code: str) -> ClinicContact:
+    """The clinic's details as a page in ``code`` shows them: "The clinic" (the default
+    name, not a name) is said in that language."""
+    return ClinicContact.from_config(config, code, unnamed=gettext("The clinic"))
 
 
 def in_language(code: str) -> Any:

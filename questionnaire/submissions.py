@@ -122,7 +122,7 @@ def create(
     draft: Draft, draft_key: str, secret_key: str, now: datetime, language: str = "en"
 ) -> Submission:
     """Build the submission for a complete draft and remove the draft."""
-    submission = _build(
+    submission = create_from_answers(
         drafts.flat_answers(draft), draft_key, secret_key, now, source="web", language=language
     )
     db.session.delete(draft)
@@ -138,21 +138,9 @@ def create_from_answers(
     source: str,
     language: str = "en",
 ) -> Submission:
-    """Build a submission from answers that arrived whole (a FHIR forms client). ``key``
-    plays the draft key's part: the same key gives the same result link and a second
-    submission of it is refused by the database."""
-    return _build(answers, key, secret_key, now, source=source, language=language)
-
-
-def _build(
-    answers: dict[str, Any],
-    key: str,
-    secret_key: str,
-    now: datetime,
-    *,
-    source: str,
-    language: str = "en",
-) -> Submission:
+    """Build a submission from a whole set of answers: a draft's, or a FHIR forms
+    client's (then ``key`` plays the draft key's part). The same key gives the same
+    result link, and a second submission of it is refused by the database."""
     columns, assessment = assessed(answers, now)
     reference = new_reference()
     submission = Submission(

@@ -31,7 +31,7 @@ from ..forms.screening import (
     STEP_IDS,
     StepForm,
 )
-from ..i18n import N_, _, language
+from ..i18n import N_, _, clinic_contact, language
 from ..models import Draft
 from ..next_steps import next_steps
 from ..rules import OUTCOMES, PHQ9_BAND_LABELS, Assessment, Level, crisis_support_needed, is_minor
@@ -503,4 +503,4 @@ def result(token: str) -> Response:
 
 
 def _clinic() -> ClinicContact:
-    return ClinicContact.from_config(current_app.config, language())
+    return clinic_contact(current_app.config, language())
