@@ -14,7 +14,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as settings
-from . import i18n
+from . import crisis, i18n
 from .errors import register_error_handlers
 from .extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
 from .serving import redact_development_server_log
@@ -164,6 +164,8 @@ def register_template_globals(app: Flask) -> None:
         if i18n.language() == "es":
             return format_date(moment, format="long")
         return f"{moment.day} {moment:%B %Y}"
+
+    app.jinja_env.globals["crisis_page_mode"] = crisis.page_mode
 
     @app.context_processor
     def clinic() -> dict[str, Any]:

@@ -18,8 +18,18 @@ class ConfigError(RuntimeError):
 
 
 DEFAULT_CRISIS_CONTACTS: list[dict[str, str]] = [
-    {"name": "988 Suicide & Crisis Lifeline", "detail": "Call 988", "href": "tel:988"},
-    {"name": "988 Suicide & Crisis Lifeline", "detail": "Text 988", "href": "sms:988"},
+    {
+        "name": "988 Suicide & Crisis Lifeline",
+        "detail": "Call 988",
+        "href": "tel:988",
+        "short": "Call 988",
+    },
+    {
+        "name": "988 Suicide & Crisis Lifeline",
+        "detail": "Text 988",
+        "href": "sms:988",
+        "short": "Text 988",
+    },
     {
         "name": "988 Lifeline chat",
         "detail": "Chat online with 988",
@@ -34,6 +44,7 @@ DEFAULT_CRISIS_CONTACTS: list[dict[str, str]] = [
         "name": "Emergency services",
         "detail": "Call 911",
         "href": "tel:911",
+        "short": "Call 911",
         "note": "or go to the nearest emergency department if you are in danger now. "
         "Outside the US, call your local emergency number.",
     },
@@ -46,11 +57,13 @@ DEFAULT_CRISIS_CONTACTS_ES: list[dict[str, str]] = [
         "name": "988 Línea de Prevención del Suicidio y Crisis",
         "detail": "Llame al 988 y marque 2 para español",
         "href": "tel:988",
+        "short": "Llame al 988",
     },
     {
         "name": "988 Línea de Prevención del Suicidio y Crisis",
         "detail": "Envíe AYUDA por texto al 988",
         "href": "sms:988?&body=AYUDA",
+        "short": "AYUDA por texto al 988",
     },
     {
         "name": "Chat de la Línea 988",
@@ -66,6 +79,7 @@ DEFAULT_CRISIS_CONTACTS_ES: list[dict[str, str]] = [
         "name": "Servicios de emergencia",
         "detail": "Llame al 911",
         "href": "tel:911",
+        "short": "Llame al 911",
         "note": "o vaya a la sala de emergencias más cercana si está en peligro ahora. "
         "Fuera de EE. UU., llame al número de emergencias de su país.",
     },
@@ -240,6 +254,11 @@ def load(env: str | None = None) -> dict[str, Any]:
         "CLINIC_HOURS_ES": os.environ.get("CLINIC_HOURS_ES", "").strip(),
         "CLINIC_RESPONSE_TIME_ES": os.environ.get("CLINIC_RESPONSE_TIME_ES", "").strip(),
         "DRAFT_TTL_DAYS": _int("DRAFT_TTL_DAYS", 7),
+        # How long a result link opens the result after sending; then it says it no
+        # longer works (the clinic keeps the submission).
+        "RESULT_LINK_DAYS": _int("RESULT_LINK_DAYS", 7),
+        # The clinic's own booking page: results link to it with ?ref=<reference>.
+        "CLINIC_BOOKING_URL": os.environ.get("CLINIC_BOOKING_URL", "").strip(),
         # Closed submissions are removed this many days after closing (flask purge).
         "RETENTION_DAYS": _int("RETENTION_DAYS", 365),
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 256 * 1024),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select
@@ -121,6 +122,36 @@ def find_by_resume_token(token: str | None, now: datetime) -> Draft | None:
 def take_over(draft: Draft) -> str:
     """Move the draft to a new browser: a new cookie key, and the link is used up."""
     key = new_key()
+    draft.previous_key_hash = draft.key_hash
+    draft.used_resume_token_hash = draft.resume_token_hash
     draft.key_hash = hash_key(key)
     draft.resume_token_hash = None
     return key
+
+
+class Gone(StrEnum):
+    """Why a browser's draft key no longer opens a screening."""
+
+    SENT = "sent"  # turned into a submission (the submission remembers the key)
+    EXPIRED = "expired"  # not sent in time: deleted, or about to be
+    MOVED = "moved"  # its "come back later" link was used in another browser
+
+
+def why_gone(key: str | None, now: datetime) -> Gone | None:
+    """For a cookie key with no live draft: what became of it, when known. A sent
+    screening is looked up by the caller (submissions know their draft key)."""
+    if not tokens.plausible(key):
+        return None
+    digest = hash_key(key)
+    if db.session.scalar(select(Draft.id).where(Draft.previous_key_hash == digest).limit(1)):
+        return Gone.MOVED
+    return Gone.EXPIRED
+
+
+def resume_link_used(token: str | None) -> bool:
+    """True when this "come back later" link was used already (in any browser)."""
+    if not tokens.plausible(token):
+        return False
+    digest = hash_key(token)
+    found = select(Draft.id).where(Draft.used_resume_token_hash == digest).limit(1)
+    return db.session.scalar(found) is not None

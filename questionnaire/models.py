@@ -99,6 +99,10 @@ class Draft(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     # Hash of the one-time "come back later" link's token, when one has been given.
     resume_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # After the link moved the draft to another browser: the key the first browser
+    # still holds, and the used link's token, so each can be told what happened.
+    previous_key_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    used_resume_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class Submission(db.Model):

@@ -1,9 +1,11 @@
 """What happens next, for each outcome and contact choice: the hand-off to a
-professional, in words a person can act on.
+professional, as numbered steps a person can act on.
 
 The outcome comes from ``rules.py``; this module only words what follows from it and
 from the clinic's settings. It never promises a call the clinic cannot make: with no
-contact details, the page says so, and tells the person how to reach the clinic.
+contact details, the page says so; an urgent result never quotes the ordinary response
+time, and says first that the form is not watched all the time. When the clinic has put
+no phone number, email or address on the site, nobody is told to contact it.
 """
 
 from __future__ import annotations
@@ -31,14 +33,21 @@ NO_CONTACT_URGENT = N_(
     "You chose not to be contacted, so the clinic cannot contact you about these answers."
 )
 NOT_CONTACTED = N_("You chose not to be contacted, so the clinic will not get in touch with you.")
+TODAY = N_("Talk to a doctor or another health professional today.")
 OWN_DOCTOR = N_("You can also take or send this page to your own doctor.")
+SHOW_DOCTOR = N_("Take or send this page to your own doctor, and talk to them about it.")
 
+#: Urgent, with contact: when the clinic will try, never a response time.
+URGENT_CALL = N_(
+    "The clinic will see your answers as urgent. A clinician will try to reach you "
+    "during the clinic's opening hours."
+)
+URGENT_CALL_HOURS = N_(
+    "The clinic will see your answers as urgent. A clinician will try to reach you "
+    "during the clinic's opening hours: %(hours)s."
+)
 #: With contact wanted: what the clinician will talk about.
 TOPIC_WITH_CONTACT: Mapping[str, str] = {
-    "urgent-support": N_(
-        "The clinic will see your answers as urgent. A clinician will try "
-        "to contact you, using the details you gave."
-    ),
     "not-recommended": N_(
         "A clinician will read your answers and contact you to talk "
         "about other options that may help."
@@ -58,8 +67,7 @@ TOPIC_WITH_CONTACT: Mapping[str, str] = {
 #: Without contact: how to take the next step themselves.
 TOPIC_WITHOUT_CONTACT: Mapping[str, str] = {
     "urgent-support": N_(
-        "Please talk to a doctor or another health professional today. To "
-        "talk to the clinic, contact them yourself and give them your reference code."
+        "To talk to the clinic, contact them yourself and give them your reference code."
     ),
     "not-recommended": N_(
         "To talk about other options that may help, contact the clinic "
@@ -85,6 +93,13 @@ RESPONSE_TIME = N_("The clinic aims to contact you %(response_time)s.")
 IF_NOT_HEARD = N_(
     "If you do not hear from the clinic, contact them yourself and give them your reference code."
 )
+HAVE_READY = N_("Before you talk to a professional, have these ready:")
+HAVE_READY_ITEMS = (
+    N_("the medicines you take, with their doses"),
+    N_("the antidepressants and other treatments you have tried"),
+    N_("your most recent blood pressure reading, if you know it"),
+    N_("your reference code: %(reference)s"),
+)
 ADULT_ONLY = (
     N_("We have not kept your answers, so the clinic cannot contact you about them."),
     N_(
@@ -95,13 +110,31 @@ ADULT_ONLY = (
 
 
 @dataclass(frozen=True, slots=True)
+class Step:
+    """One numbered step, with a list under it when it has one."""
+
+    text: str
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class NextSteps:
+    #: Said before the numbered steps (an urgent result's "not watched" first).
     paragraphs: tuple[str, ...]
+    steps: tuple[Step, ...] = ()
     #: Shown with ``data-no-contact-warning``: nobody can reach this person.
     no_contact_warning: str = ""
     #: Show the clinic's contact details here, for the person to use.
     show_clinic_contact: bool = True
     closing: str = CONSULT
+
+    def lines(self) -> tuple[str, ...]:
+        """Every sentence in the order the page shows them (for the FHIR reply)."""
+        lines = [self.no_contact_warning, *self.paragraphs]
+        for step in self.steps:
+            lines.append(" ".join((step.text, "; ".join(step.items))) if step.items else step.text)
+        lines.append(self.closing)
+        return tuple(line for line in lines if line)
 
 
 def _contact_method(answers: Mapping[str, Any]) -> str:
@@ -112,30 +145,55 @@ def _contact_method(answers: Mapping[str, Any]) -> str:
     return _(BY_PHONE if phone else BY_EMAIL)
 
 
-def _all(texts: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(_(text) for text in texts)
+def _have_ready(reference: str) -> Step:
+    items = [_(item) for item in HAVE_READY_ITEMS[:-1]]
+    if reference:
+        items.append(_(HAVE_READY_ITEMS[-1], reference=reference))
+    return Step(_(HAVE_READY), tuple(items))
 
 
-def next_steps(outcome: str, answers: Mapping[str, Any], clinic: ClinicContact) -> NextSteps:
+def next_steps(
+    outcome: str, answers: Mapping[str, Any], clinic: ClinicContact, reference: str = ""
+) -> NextSteps:
     """What happens next for this outcome, contact choice and clinic, in the page's
-    language."""
+    language. ``reference`` goes into what to have ready."""
     if outcome == "adult-only":
-        return NextSteps(_all(ADULT_ONLY), show_clinic_contact=False, closing=_(CONSULT_YOUNG))
-    urgent = outcome == "urgent-support"
-    if answers.get("wants_contact") == "yes":
-        paragraphs = [_(NOT_WATCHED)] if urgent else []
-        contact = [_(TOPIC_WITH_CONTACT[outcome]), _contact_method(answers)]
-        if clinic.response_time:
-            contact.append(_(RESPONSE_TIME, response_time=clinic.response_time))
-        paragraphs.append(" ".join(contact))
-        paragraphs.append(_(IF_NOT_HEARD))
-        return NextSteps(tuple(paragraphs), closing=_(CONSULT))
-    if urgent:
         return NextSteps(
-            _all((NOT_WATCHED, TOPIC_WITHOUT_CONTACT[outcome], OWN_DOCTOR)),
-            no_contact_warning=_(NO_CONTACT_URGENT),
-            closing=_(CONSULT),
+            tuple(_(text) for text in ADULT_ONLY),
+            show_clinic_contact=False,
+            closing=_(CONSULT_YOUNG),
         )
+    urgent = outcome == "urgent-support"
+    wants_contact = answers.get("wants_contact") == "yes"
+    paragraphs = (_(NOT_WATCHED),) if urgent else ()
+    steps: list[Step] = []
+    if urgent:
+        steps.append(Step(_(TODAY)))
+    if wants_contact:
+        if urgent:
+            call = _(URGENT_CALL_HOURS, hours=clinic.hours) if clinic.hours else _(URGENT_CALL)
+            steps.append(Step(" ".join((call, _contact_method(answers)))))
+        else:
+            contact = [_(TOPIC_WITH_CONTACT[outcome]), _contact_method(answers)]
+            if clinic.response_time:
+                contact.append(_(RESPONSE_TIME, response_time=clinic.response_time))
+            steps.append(Step(" ".join(contact)))
+        steps.append(_have_ready(reference))
+        if clinic.reachable:
+            steps.append(Step(_(IF_NOT_HEARD)))
+        return NextSteps(paragraphs, tuple(steps), closing=_(CONSULT))
+    if not urgent:
+        steps.append(Step(_(NOT_CONTACTED)))
+    if clinic.reachable:
+        steps.append(Step(_(TOPIC_WITHOUT_CONTACT[outcome])))
+        steps.append(_have_ready(reference))
+        steps.append(Step(_(OWN_DOCTOR)))
+    else:
+        steps.append(_have_ready(reference))
+        steps.append(Step(_(SHOW_DOCTOR)))
     return NextSteps(
-        _all((NOT_CONTACTED, TOPIC_WITHOUT_CONTACT[outcome], OWN_DOCTOR)), closing=_(CONSULT)
+        paragraphs,
+        tuple(steps),
+        no_contact_warning=_(NO_CONTACT_URGENT) if urgent else "",
+        closing=_(CONSULT),
     )

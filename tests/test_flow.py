@@ -180,8 +180,12 @@ def test_double_submit_gives_one_submission_and_the_same_result(app, patient):
     assert first.status_code == second.status_code == 303
     assert first.location == second.location
     assert count(app, Submission) == 1
-    # refreshing or going back to the check page also lands on the same result
-    assert patient.client.get("/screening/check").location == first.location
+    # going back to the check page says the answers were sent, with the result link
+    back = patient.client.get("/screening/check")
+    page = BeautifulSoup(back.get_data(as_text=True), "html.parser")
+    sent = page.select_one("main [data-already-sent]")
+    assert " ".join(sent.h1.get_text().split()) == "You have already sent your answers"
+    assert sent.select_one("a.button")["href"] == first.location
 
 
 # --- adult-only stop ------------------------------------------------------------

@@ -65,31 +65,67 @@ CONTACT_CHOICES = {
 }
 
 
+REACHABLE = ClinicContact(
+    name="Riverside Clinic",
+    phone="(555) 010-0199",
+    hours="Monday to Friday, 9am to 5pm",
+    response_time="within 2 working days",
+)
+HAVE_READY = [
+    "the medicines you take, with their doses",
+    "the antidepressants and other treatments you have tried",
+    "your most recent blood pressure reading, if you know it",
+    "your reference code: KS-ABCD-EFGH",
+]
+
+
+def all_sentences(steps) -> list[str]:
+    """Every sentence the next steps say, split at full stops."""
+    found = []
+    for line in steps.lines():
+        found += [part.strip() for part in line.split(". ") if part.strip()]
+    return found
+
+
 @pytest.mark.parametrize("choice", ["yes", "no"])
 @pytest.mark.parametrize("outcome", sorted(OUTCOMES))
 def test_next_steps_for_every_outcome_and_contact_choice(outcome, choice):
-    clinic = ClinicContact(name="Riverside Clinic", response_time="within 2 working days")
-    steps = next_steps(outcome, CONTACT_CHOICES[choice], clinic)
-    text_ = " ".join(steps.paragraphs)
+    steps = next_steps(outcome, CONTACT_CHOICES[choice], REACHABLE, "KS-ABCD-EFGH")
+    text_ = " ".join(steps.lines())
     if outcome == "adult-only":
         # No answers are kept, whatever was chosen: nobody can call.
         assert steps.closing == CONSULT_YOUNG
         assert text_.startswith("We have not kept your answers, so the clinic cannot contact you")
-        assert not steps.show_clinic_contact
+        assert not steps.show_clinic_contact and steps.steps == ()
         return
     assert steps.closing == CONSULT
+    # A numbered list, with what to have ready for the conversation.
+    ready = [step for step in steps.steps if step.items]
+    assert [step.text for step in ready] == ["Before you talk to a professional, have these ready:"]
+    assert list(ready[0].items) == HAVE_READY
+    # No sentence twice.
+    sentences = all_sentences(steps)
+    assert len(sentences) == len(set(sentences)), sentences
     if choice == "yes":
-        assert "The clinic aims to contact you within 2 working days." in text_
         assert "They will use the phone number or email address you gave." in text_
         assert "If you do not hear from the clinic, contact them yourself" in text_
         assert steps.no_contact_warning == ""
     else:
         assert "yourself and give them your reference code." in text_
-        assert "A clinician will" not in text_ and "will try to contact you" not in text_
+        assert "A clinician will" not in text_ and "will try to" not in text_
     if outcome == "urgent-support":
         assert steps.paragraphs[0].startswith("This form is not watched all the time")
         assert "Do not wait for the clinic." in steps.paragraphs[0]
-        if choice == "no":
+        assert steps.steps[0].text == "Talk to a doctor or another health professional today."
+        # Never the ordinary response time on an urgent result.
+        assert "within 2 working days" not in text_ and "aims to contact you" not in text_
+        if choice == "yes":
+            assert steps.steps[1].text == (
+                "The clinic will see your answers as urgent. A clinician will try to reach "
+                "you during the clinic's opening hours: Monday to Friday, 9am to 5pm. They "
+                "will use the phone number or email address you gave."
+            )
+        else:
             assert steps.no_contact_warning == (
                 "You chose not to be contacted, so the clinic cannot contact you about "
                 "these answers."
@@ -97,12 +133,35 @@ def test_next_steps_for_every_outcome_and_contact_choice(outcome, choice):
     else:
         assert "not watched" not in text_
         assert steps.no_contact_warning == ""
+        if choice == "yes":
+            assert "The clinic aims to contact you within 2 working days." in text_
+
+
+def test_urgent_with_contact_and_no_hours_set_says_opening_hours_without_a_time():
+    clinic = ClinicContact(name="C", phone="1", response_time="within 2 working days")
+    steps = next_steps("urgent-support", CONTACT_CHOICES["yes"], clinic)
+    assert steps.steps[1].text.startswith(
+        "The clinic will see your answers as urgent. A clinician will try to reach you "
+        "during the clinic's opening hours. They will use"
+    )
+    assert "within 2 working days" not in " ".join(steps.lines())
+
+
+@pytest.mark.parametrize("choice", ["yes", "no"])
+@pytest.mark.parametrize("outcome", sorted(OUTCOME_STEPS))
+def test_nobody_is_told_to_contact_a_clinic_that_gave_no_way_to_reach_it(outcome, choice):
+    steps = next_steps(outcome, CONTACT_CHOICES[choice], ClinicContact(name="C"))
+    text_ = " ".join(steps.lines())
+    assert "contact them yourself" not in text_ and "contact the clinic yourself" not in text_
+    if choice == "no":
+        assert steps.steps[-1].text == (
+            "Take or send this page to your own doctor, and talk to them about it."
+        )
 
 
 def test_each_outcome_says_what_the_contact_is_about():
-    clinic = ClinicContact(name="C")
     topics = {
-        outcome: next_steps(outcome, CONTACT_CHOICES["yes"], clinic).paragraphs[-2]
+        outcome: next_steps(outcome, CONTACT_CHOICES["yes"], REACHABLE).steps[-3].text
         for outcome in OUTCOME_STEPS
     }
     assert len(set(topics.values())) == len(topics)  # never the same sentence for all
@@ -110,13 +169,13 @@ def test_each_outcome_says_what_the_contact_is_about():
 
 def test_contact_method_follows_the_details_given():
     clinic = ClinicContact(name="C")
-    phone = next_steps("discuss", CONTACT_YES, clinic).paragraphs[0]
+    phone = next_steps("discuss", CONTACT_YES, clinic).steps[0].text
     assert phone.endswith("They will use the phone number you gave.")
     email = {"wants_contact": "yes", "contact_email": "a@example.com"}
     assert (
         next_steps("discuss", email, clinic)
-        .paragraphs[0]
-        .endswith("They will use the email address you gave.")
+        .steps[0]
+        .text.endswith("They will use the email address you gave.")
     )
     # Without a response time set, no time is promised.
     assert "aims to contact you" not in phone
@@ -150,8 +209,12 @@ def test_result_page_puts_title_then_next_steps_first(app, outcome, choice):
         assert "This form is not watched all the time" in steps
         urgent_promise = "The clinic will see your answers as urgent." in steps
         assert urgent_promise == (choice == "yes")
-    if choice == "yes":
+    if choice == "yes" and outcome != "urgent-support":
         assert "The clinic aims to contact you within 2 working days." in steps
+    if outcome == "urgent-support":
+        assert "within 2 working days" not in words(main)
+    # the steps are a numbered list
+    assert [words(li)[:30] for li in block.select("ol[data-step-list] > li")]
     # how to reach the clinic, with working links
     contact_block = main.select_one("[data-clinic-contact]")
     assert main.select_one("[data-clinic-contact] a[href='tel:5550100199']").get_text() == (
@@ -264,15 +327,55 @@ def test_crisis_panel_on_every_page_after_a_positive_item_9(app):
     deleted = patient.post(delete_url)
     seen["deleted"] = crisis_panels(patient.client.get(deleted.location))
     assert {page: len(panels) for page, panels in seen.items()} == dict.fromkeys(seen, 1)
+    # The full panel on the first page after item 9 and on the result; a compact
+    # banner on every other page, so that the page's own content shows on screen.
+    modes = {
+        page: "compact" if panels[0].has_attr("data-crisis-compact") else "full"
+        for page, panels in seen.items()
+    }
+    full = {"health", "result"}
+    assert modes == {page: "full" if page in full else "compact" for page in seen}
     for page, panels in seen.items():
-        actions = {a["href"] for a in panels[0].select("a.crisis-action")}
-        assert actions == {
-            "tel:988",
-            "sms:988",
-            "https://988lifeline.org/chat/",
-            "sms:741741?&body=HOME",
-            "tel:911",
-        }, page
+        actions = [a["href"] for a in panels[0].select("a.crisis-action")]
+        if page in full:
+            assert actions == [
+                "tel:988",
+                "sms:988",
+                "https://988lifeline.org/chat/",
+                "sms:741741?&body=HOME",
+                "tel:911",
+            ], page
+        else:
+            assert actions == ["tel:988", "sms:988", "tel:911"], page
+            assert [words(a) for a in panels[0].select("a.crisis-action")] == [
+                "Call 988",
+                "Text 988",
+                "Call 911",
+            ]
+            # the rest one tap away: the footer's full list, with names and notes
+            more = panels[0].select_one("a.crisis-more-link")
+            assert (more["href"], words(more)) == ("#help-now", "More ways to get help now")
+
+
+def test_crisis_banner_on_error_pages_and_the_age_check_once_item_9_was_above_0(app):
+    patient = Patient(app.test_client())
+    patient.answer_all(steps_with({"phq9": {"phq9_9": "1"}}), until="health")
+    patient.client.get("/screening/health")  # the full panel, once
+    pages = {
+        "404": patient.client.get("/no-such-page"),
+        "400 (CSRF)": patient.client.post("/screening/health", data={}),
+        "adult-only": patient.client.get("/screening/adult-only"),
+    }
+    # an age under 18 asks first
+    about = {**steps_with()["about"], "age": "16"}
+    asked = patient.answer("about", about, change=True)
+    pages["confirm-age"] = patient.client.get(asked.location)
+    for name, response in pages.items():
+        banner = soup_of(response).select("main [data-crisis][data-crisis-compact]")
+        assert len(banner) == 1, name
+    # another browser that never answered item 9 sees none of it
+    other = app.test_client()
+    assert soup_of(other.get("/no-such-page")).select("[data-crisis]") == []
 
 
 def test_no_crisis_panel_when_item_9_is_not_at_all(app):
@@ -416,13 +519,35 @@ def test_finish_and_clear_leaves_nothing_of_the_person_on_this_device(app, patie
     assert cleared and "Expires=Thu, 01 Jan 1970" in cleared[0]
     finished = soup_of(patient.client.get("/screening/finished"))
     assert words(finished.h1) == "You have finished"
-    assert finished.select("[data-crisis]")  # item 9 above zero: crisis support first
-    # the back button and the check page show nothing of the previous person
-    back = patient.client.get(result_url)
-    assert (back.status_code, back.location) == (303, "/screening/finished")
-    assert patient.client.get("/screening/check").location == "/screening/start"
-    start = soup_of(patient.client.get("/screening/start"))
+    # neutral: nothing derived from the answers, no crisis marker, no reference
+    assert finished.select("[data-crisis]") == []
+    assert "better off dead" not in words(finished)
+    # help now is there for everyone who finishes
+    assert finished.select_one("main .help-now a[href='tel:988']")
+    # Back, history and typed addresses show the neutral page, every one of them
+    for path in (
+        result_url,
+        result_url + "/delete",
+        "/screening/deleted",
+        "/screening/saved",
+        "/screening/check",
+        "/screening/contact",
+        "/screening/start",
+    ):
+        back = patient.client.get(path)
+        assert (back.status_code, back.location) == (303, "/screening/finished"), path
+    # a delete form kept from before is refused: its CSRF token went with the session
+    refused = patient.post(result_url + "/delete")
+    assert refused.status_code == 400
+    assert page.select_one(".reference-code").get_text() not in text(refused)
+    # the crisis state went with the session: an error page shows no banner
+    assert soup_of(patient.client.get("/no-such-page")).select("[data-crisis]") == []
+    # a new screening is a deliberate choice, and starts empty
+    new = finished.select_one("main a.link-alone")
+    assert (words(new), new["href"]) == ("Start a new screening", "/screening/start?new=1")
+    start = soup_of(patient.client.get("/screening/start?new=1"))
     assert start.select("input[checked]") == []
+    assert patient.client.get("/screening").location == "/screening/start?new=1"
     # the answers are still with the clinic
     with app.app_context():
         from questionnaire.models import Submission

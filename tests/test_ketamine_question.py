@@ -72,11 +72,16 @@ def test_unticking_ketamine_later_drops_the_answer(app, patient):
 def test_ticking_ketamine_from_check_asks_the_question_before_sending(app, patient):
     patient.answer_all(steps_with())
     response = patient.answer("history", steps_with(KETAMINE)["history"], change=True)
-    assert response.location == "/screening/health"
+    # The new question's step opens as a change from the check page...
+    assert response.location == "/screening/health?change=1"
     # Check and submit send the person to the question until it is answered.
     assert patient.client.get("/screening/check").location == "/screening/health"
     assert patient.submit().location == "/screening/health"
-    patient.answer("health", {**steps_with()["health"], "ketamine_reaction": "no-problems"}, True)
+    answered = patient.answer(
+        "health", {**steps_with()["health"], "ketamine_reaction": "no-problems"}, True
+    )
+    # ...and returns straight to the check page, not through medicines and the rest.
+    assert answered.location == "/screening/check"
     assert patient.client.get("/screening/check").status_code == 200
 
 

@@ -262,6 +262,6 @@ def test_privacy_notice_is_linked_from_the_start_step_and_every_patient_footer(c
     def privacy_links(path: str) -> list:
         return soup(client.get(path)).select('footer a[href="/privacy"]')
 
-    assert privacy_links("/screening/start") and privacy_links("/screening/deleted")
+    assert privacy_links("/screening/start") and privacy_links("/screening/finished")
     # the clinician area has a footer of its own (test_app: clinician error pages)
     assert privacy_links("/clinician/sign-in") == []

@@ -178,10 +178,20 @@ def test_the_crisis_panel_offers_988_in_spanish(client):
     patient.answer_all(steps_with({"phq9": {"phq9_9": "1"}}), until="health")
     panel = soup(client.get("/screening/health")).select_one("[data-crisis]")
     assert words(panel.h2) == "Usted merece apoyo ahora"
-    actions = {a["href"]: words(a.select_one(".crisis-action-main")) for a in panel.select("a")}
+    actions = {a["href"]: words(a) for a in panel.select("a.crisis-action")}
     assert actions["tel:988"] == "Llame al 988 y marque 2 para español"
     assert actions["sms:988?&body=AYUDA"] == "Envíe AYUDA por texto al 988"
     assert actions["tel:911"] == "Llame al 911"
+    # The pages after it: the compact banner, its buttons in Spanish too.
+    patient.answer("health", steps_with()["health"])
+    banner = soup(client.get("/screening/medicines")).select_one("[data-crisis-compact]")
+    quick = [(a["href"], words(a)) for a in banner.select("a.crisis-action")]
+    assert quick == [
+        ("tel:988", "Llame al 988"),
+        ("sms:988?&body=AYUDA", "AYUDA por texto al 988"),
+        ("tel:911", "Llame al 911"),
+    ]
+    assert words(banner.select_one("a.crisis-more-link")) == "Más formas de recibir ayuda ahora"
 
 
 # --- choosing the language ----------------------------------------------------------
@@ -277,7 +287,11 @@ def _english_sentences() -> set[str]:
     return {
         " ".join(BeautifulSoup(m.id, "html.parser").get_text().split())
         for m in _read(PO)
-        if m.id and m.string != m.id and len(m.id.split()) >= 4 and "%(" not in m.id
+        if isinstance(m.id, str)  # plural entries all hold a %(num)s
+        and m.id
+        and m.string != m.id
+        and len(m.id.split()) >= 4
+        and "%(" not in m.id
     }
 
 

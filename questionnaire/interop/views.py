@@ -259,11 +259,13 @@ def _result(submission: Submission, link: str) -> dict[str, Any]:
         {"name": "rulesVersion", "valueString": submission.rules_version},
     ]
     steps = next_steps(
-        submission.outcome, submission.answers, ClinicContact.from_config(current_app.config)
+        submission.outcome,
+        submission.answers,
+        ClinicContact.from_config(current_app.config),
+        submission.reference,
     )
-    for paragraph in (steps.no_contact_warning, *steps.paragraphs, steps.closing):
-        if paragraph:
-            params.append({"name": "nextStep", "valueString": paragraph})
+    for line in steps.lines():
+        params.append({"name": "nextStep", "valueString": line})
     for flag in flags:
         if flag.patient_visible:
             params.append(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import (
     Response,
@@ -32,9 +33,10 @@ from ..forms.screening import (
     StepForm,
 )
 from ..i18n import N_, _, clinic_contact, language
-from ..models import Draft
+from ..models import Draft, Submission
 from ..next_steps import next_steps
 from ..rules import OUTCOMES, PHQ9_BAND_LABELS, Assessment, Level, crisis_support_needed, is_minor
+from ..vocabulary import Status
 from . import bp
 
 log = logging.getLogger(__name__)
@@ -45,11 +47,16 @@ SAVED_LINK = "saved_link"
 #: An age under 18 waiting to be confirmed, and the answer to bring back to "About you".
 PENDING_AGE = "pending_age"
 ABOUT_PREFILL = "about_prefill"
-CRISIS_AFTER_DELETE = "crisis_after_delete"
+#: This browser deleted a submission: the deleted page may say so.
+DELETED_HERE = "deleted_here"
 #: After "Finish and clear this device": the results finished here (hashes of their
-#: tokens), which this browser no longer shows, and whether to show the crisis panel.
+#: tokens), which this browser no longer shows; every page of that screening shows the
+#: neutral "You have finished" page instead.
 FINISHED = "finished"
-CRISIS_AFTER_FINISH = "crisis_after_finish"
+#: The draft cookie outlives its draft by this long, so that the browser can be told
+#: what became of the answers (sent, deleted unsent, moved to another browser). The
+#: key alone opens nothing once the draft has gone.
+COOKIE_GRACE = timedelta(days=30)
 
 #: Beside "No" on the contact step once the crisis panel shows.
 NO_CONTACT_WARNING = N_(
@@ -78,18 +85,83 @@ def _set_cookie(response: Response, key: str, max_age: int | None) -> None:
     )
 
 
+def _cookie_age() -> int:
+    return int((_ttl() + COOKIE_GRACE).total_seconds())
+
+
 def _forget(response: Response) -> None:
     response.delete_cookie(drafts.COOKIE_NAME, path="/screening")
 
 
-def _go(step_id: str) -> Response:
-    endpoint = ".check" if step_id == "check" else ".step"
-    kwargs = {} if step_id == "check" else {"step_id": step_id}
-    return redirect(url_for(endpoint, **kwargs), code=303)
+def _go(step_id: str, *, change: bool = False) -> Response:
+    """To a step (or the check page). ``change``: on the way back to the check page,
+    as after "Change" there, so the step returns straight to it."""
+    if step_id == "check":
+        return redirect(url_for(".check"), code=303)
+    return redirect(url_for(".step", step_id=step_id, change=1 if change else None), code=303)
 
 
 def _no_store(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- a browser that no longer holds a screening ---------------------------------------
+
+
+def _finished_here(token: str | None = None) -> bool:
+    """This browser was finished and cleared (of this result, when ``token`` is given)."""
+    done = session.get(FINISHED) or []
+    return bool(done) if token is None else tokens.digest(token) in done
+
+
+def _to_finished() -> Response:
+    return redirect(url_for(".finished"), code=303)
+
+
+def _link_days_over(submission: Submission) -> bool:
+    days = current_app.config["RESULT_LINK_DAYS"]
+    return clock.now() >= submission.created_at + timedelta(days=days)
+
+
+def _sent_from_here(key: str | None) -> Submission | None:
+    """The submission this browser's draft became, unless the person deleted it."""
+    submission = submissions.by_draft_key(key)
+    if submission is None or submission.status == Status.WITHDRAWN:
+        return None
+    return submission
+
+
+def _already_sent(submission: Submission) -> Response:
+    """Back (or a typed address) after sending: say so, never an empty new screening."""
+    token = submissions.result_token(current_app.config["SECRET_KEY"], _cookie_key() or "")
+    visible = not _finished_here(token) and not _link_days_over(submission)
+    html = render_template(
+        "patient/already_sent.html",
+        result_url=url_for(".result", token=token) if visible else None,
+    )
+    response = _no_store(make_response(html))
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _without_draft(*, starting: bool = False) -> Response | None:
+    """What a screening page shows when this browser holds no live draft: the
+    already-sent page, the neutral finished page, or None to go on (to a new start)."""
+    sent = _sent_from_here(_cookie_key())
+    if sent is not None:
+        return _already_sent(sent)
+    if _finished_here() and not starting:
+        return _to_finished()
+    return None
+
+
+@bp.post("/screening/new")
+def new_screening() -> Response:
+    """ "Start a new screening", chosen on purpose after sending one."""
+    session.pop(SAVED_LINK, None)
+    response = redirect(url_for(".step", step_id="start", new=1), code=303)
+    _forget(response)
     return response
 
 
@@ -106,9 +178,12 @@ def begin() -> Response:
     """Start a screening, or carry on with the one this browser has open."""
     draft = drafts.find(_cookie_key(), clock.now())
     if draft is None:
-        response = _go("start")
-        _forget(response)
-        return response
+        sent = _sent_from_here(_cookie_key())
+        if sent is not None:
+            return _already_sent(sent)
+        # From the landing page's button: a new screening is what this person chose.
+        new = 1 if _finished_here() else None
+        return redirect(url_for(".step", step_id="start", new=new), code=303)
     return _go(drafts.first_unanswered(draft))
 
 
@@ -116,7 +191,12 @@ def begin() -> Response:
 
 
 def _render_step(
-    form: StepForm, draft_answers: dict[str, Any], status: int, *, unavailable: bool = False
+    form: StepForm,
+    draft_answers: dict[str, Any],
+    status: int,
+    *,
+    unavailable: bool = False,
+    gone: drafts.Gone | None = None,
 ) -> Response:
     step_id = form.step_id
     index = STEP_IDS.index(step_id)
@@ -131,6 +211,7 @@ def _render_step(
         back_url = url_for(".step", step_id=STEP_IDS[index - 1])
     html = render_template(
         "patient/step.html",
+        gone=gone,
         form=form,
         step_number=index + 1,
         step_count=len(STEP_IDS),
@@ -179,9 +260,17 @@ def step(step_id: str) -> Response:
 
 def _show_step(form_class: type[StepForm]) -> Response:
     step_id = form_class.step_id
-    draft = drafts.find(_cookie_key(), clock.now())
-    if step_id != "start" and draft is None:
-        return _go("start")
+    key = _cookie_key()
+    draft = drafts.find(key, clock.now())
+    gone = None
+    if draft is None:
+        elsewhere = _without_draft(starting=request.args.get("new") == "1")
+        if elsewhere is not None:
+            return elsewhere
+        if step_id != "start":
+            return _go("start")
+        # A start page in a browser whose earlier answers went: say what became of them.
+        gone = drafts.why_gone(key, clock.now())
     if not drafts.may_open(draft, step_id):
         return _go(drafts.first_unanswered(draft))
     stored = draft.answers.get(step_id, {}) if draft else {}
@@ -190,7 +279,7 @@ def _show_step(form_class: type[StepForm]) -> Response:
         stored = {**stored, **session.pop(ABOUT_PREFILL, {})}
     form = form_class(formdata=None, data=stored)
     form.earlier = drafts.answers_before(draft, step_id)
-    return _render_step(form, drafts.flat_answers(draft), 200)
+    return _render_step(form, drafts.flat_answers(draft), 200, gone=gone)
 
 
 def _save_step(form: StepForm) -> Response:
@@ -199,6 +288,10 @@ def _save_step(form: StepForm) -> Response:
     key = _cookie_key()
     draft = drafts.find(key, now)
     saving = "save_for_later" in request.form
+    if draft is None:
+        elsewhere = _without_draft(starting=step_id == "start")
+        if elsewhere is not None:
+            return elsewhere
     if step_id != "start" and draft is None:
         return _go("start")
     if not drafts.may_open(draft, step_id):
@@ -231,10 +324,13 @@ def _save_step(form: StepForm) -> Response:
     db.session.commit()
 
     following = STEP_IDS[STEP_IDS.index(step_id) + 1]
-    if request.args.get("change") == "1":
+    changing = request.args.get("change") == "1"
+    if changing:
+        # A change that asks a new question (ketamine ticked from the check page)
+        # opens that step, then comes straight back to the check page.
         following = drafts.first_unanswered(draft)
-    response = _go(following)
-    _set_cookie(response, new_key or key or "", int(_ttl().total_seconds()))
+    response = _go(following, change=changing)
+    _set_cookie(response, new_key or key or "", _cookie_age())
     return response
 
 
@@ -247,7 +343,7 @@ def _resume_link(draft: Draft, key: str, *, page_saved: bool) -> Response:
     # shown it; only its hash is in the database.
     session[SAVED_LINK] = {"token": token, "page_saved": page_saved}
     response = redirect(url_for(".saved"), code=303)
-    _set_cookie(response, key, int(_ttl().total_seconds()))
+    _set_cookie(response, key, _cookie_age())
     return response
 
 
@@ -259,7 +355,9 @@ def saved() -> Response:
     if draft is None or not token or drafts.find_by_resume_token(token, clock.now()) is not draft:
         # Used, replaced or expired: never show a link that no longer works.
         session.pop(SAVED_LINK, None)
-        return _go(drafts.first_unanswered(draft) if draft else "start")
+        if draft is None:
+            return _without_draft() or _go("start")
+        return _go(drafts.first_unanswered(draft))
     html = render_template(
         "patient/saved.html",
         link=url_for(".resume", token=token, _external=True),
@@ -272,8 +370,8 @@ def saved() -> Response:
     return response
 
 
-def _link_not_working() -> Response:
-    html = render_template("patient/link_not_working.html")
+def _link_not_working(*, used: bool = False) -> Response:
+    html = render_template("patient/link_not_working.html", used=used)
     return _no_store(make_response(html, 404))
 
 
@@ -283,7 +381,9 @@ def resume(token: str) -> Response:
     (in a chat app, say) cannot use it up; the button moves the draft to this browser."""
     draft = drafts.find_by_resume_token(token, clock.now())
     if draft is None:
-        return _link_not_working()
+        if _finished_here():
+            return _to_finished()
+        return _link_not_working(used=drafts.resume_link_used(token))
     if request.method == "GET":
         html = render_template(
             "patient/resume.html",
@@ -296,7 +396,7 @@ def resume(token: str) -> Response:
     key = drafts.take_over(draft)
     db.session.commit()
     response = _go(drafts.first_unanswered(draft))
-    _set_cookie(response, key, int(_ttl().total_seconds()))
+    _set_cookie(response, key, _cookie_age())
     return response
 
 
@@ -314,10 +414,11 @@ def check() -> Response:
     key = _cookie_key()
     draft = drafts.find(key, clock.now())
     if draft is None:
-        # Already submitted from this browser (refresh, back button, double click)?
-        if key and submissions.by_draft_key(key) is not None:
-            return _result_redirect(key)
-        return _go("start")
+        # Already sent from this browser: a second click on "Send" goes to the result;
+        # Back or a typed address says the answers were sent.
+        if request.method == "POST" and _sent_from_here(key) is not None:
+            return _result_redirect(key or "")
+        return _without_draft() or _go("start")
     if key is None or drafts.first_unanswered(draft) != "check":
         return _go(drafts.first_unanswered(draft))
 
@@ -403,9 +504,13 @@ def privacy() -> str:
 @bp.route("/screening/result/<token>/delete", methods=["GET", "POST"])
 def delete_answers(token: str) -> Response:
     """Delete a submission, after a confirmation step. Only the fact is audited."""
+    if _finished_here(token):
+        return _to_finished()
     submission = submissions.by_token(token)
     if submission is None:
         abort(404)
+    if _link_days_over(submission):
+        return _result_link_over()
     crisis = crisis_support_needed(submission.answers)
     if request.method == "GET":
         html = render_template(
@@ -415,8 +520,8 @@ def delete_answers(token: str) -> Response:
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
     reference = submission.reference
-    # The deleted page still puts crisis support first; nothing else is kept.
-    session[CRISIS_AFTER_DELETE] = crisis
+    # The deleted page may say so in this browser (and crisis support stays).
+    session[DELETED_HERE] = True
     if submissions.withdraw(submission, clock.now()):
         audit.record("deleted-by-patient", submission=submission)
     else:
@@ -432,15 +537,23 @@ def _leave_device(endpoint: str) -> Response:
     return response
 
 
-def _ending(template: str, crisis_key: str) -> Response:
-    """An ending page: crisis support first when the answers called for it."""
-    html = render_template(template, crisis=session.get(crisis_key, False))
-    return _no_store(make_response(html))
-
-
 @bp.get("/screening/deleted")
 def deleted() -> Response:
-    return _ending("patient/deleted.html", CRISIS_AFTER_DELETE)
+    if not session.get(DELETED_HERE):
+        # Only the browser that deleted is told so; after "Finish and clear", the
+        # neutral page.
+        return _to_finished() if _finished_here() else redirect(url_for(".landing"), 303)
+    return _no_store(make_response(render_template("patient/deleted.html")))
+
+
+def _result_link_over() -> Response:
+    """A result link past RESULT_LINK_DAYS: the clinic keeps the answers."""
+    html = render_template(
+        "patient/result_link_over.html", days=current_app.config["RESULT_LINK_DAYS"]
+    )
+    response = _no_store(make_response(html, 410))
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 #: The patient's flag groups, in the order the result page shows them.
@@ -455,28 +568,31 @@ FLAG_GROUPS: tuple[tuple[Level, str], ...] = (
 def finish(token: str) -> Response:
     """Finish and clear this device: nothing of this person stays in this browser (the
     draft cookie and the session go), and going back to the result shows nothing."""
-    submission = submissions.by_token(token)
-    if submission is None:
+    if submissions.by_token(token) is None and not _finished_here(token):
         abort(404)
-    crisis = crisis_support_needed(submission.answers)
+    # Results finished here before stay finished; the rest of the session goes,
+    # crisis state included, so nothing on later pages derives from these answers.
+    done = [*(session.get(FINISHED) or []), tokens.digest(token)]
     session.clear()
-    session[FINISHED] = [tokens.digest(token)]
-    session[CRISIS_AFTER_FINISH] = crisis
+    session[FINISHED] = list(dict.fromkeys(done))[-20:]
     return _leave_device(".finished")
 
 
 @bp.get("/screening/finished")
 def finished() -> Response:
-    return _ending("patient/finished.html", CRISIS_AFTER_FINISH)
+    """The same neutral page for everyone, whatever their answers were."""
+    return _no_store(make_response(render_template("patient/finished.html")))
 
 
 @bp.get("/screening/result/<token>")
 def result(token: str) -> Response:
-    if tokens.digest(token) in session.get(FINISHED, []):
-        return redirect(url_for(".finished"), code=303)  # back button after finishing
+    if _finished_here(token):
+        return _to_finished()  # Back, history or a typed link after finishing
     submission = submissions.by_token(token)
     if submission is None:
         abort(404)
+    if _link_days_over(submission):
+        return _result_link_over()
     assessment = Assessment.from_dict(submission.assessment)
     html = render_template(
         "patient/result.html",
@@ -485,7 +601,8 @@ def result(token: str) -> Response:
         submission=submission,
         outcome=OUTCOMES[assessment.outcome],
         explanation=assessment.explanation(_),
-        next=next_steps(assessment.outcome, submission.answers, _clinic()),
+        next=next_steps(assessment.outcome, submission.answers, _clinic(), submission.reference),
+        booking_url=_booking_url(submission.reference),
         flag_groups=[
             (level, _(heading), [f for f in assessment.flags if f.level is level])
             for level, heading in FLAG_GROUPS
@@ -494,12 +611,23 @@ def result(token: str) -> Response:
         sections=[section(s, language()) for s in assessment.sections],
         band_label=_(PHQ9_BAND_LABELS.get(submission.phq9_band or "", "")),
         crisis=crisis_support_needed(submission.answers),
+        crisis_full=True,
         groups=answer_groups(submission.answers),
     )
     response = _no_store(make_response(html))
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _booking_url(reference: str) -> str | None:
+    """The clinic's booking page (CLINIC_BOOKING_URL), with the reference as ``ref=``."""
+    base = current_app.config.get("CLINIC_BOOKING_URL", "")
+    if not base:
+        return None
+    parts = urlsplit(base)
+    query = urlencode([*parse_qsl(parts.query, keep_blank_values=True), ("ref", reference)])
+    return urlunsplit(parts._replace(query=query))
 
 
 def _clinic() -> ClinicContact:
