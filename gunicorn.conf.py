@@ -35,6 +35,15 @@ logger_class = "questionnaire.serving.AccessLogger"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
+def on_starting(server):
+    """Check the settings once, before any worker starts. A missing or wrong one is a
+    ConfigError, a RuntimeError: gunicorn prints it as one line, "Error: ...", and exits
+    with status 1, instead of each worker failing with a traceback."""
+    from questionnaire.config import load
+
+    load()
+
+
 def when_ready(server):
     """Say so at start-up when rate limits cannot hold across workers."""
     if server.cfg.workers > 1 and not os.environ.get("REDIS_URL"):

@@ -84,6 +84,7 @@ def settings(database_url: str) -> dict[str, str]:
         "APP_BASE_URL": "https://screening.example.org",
         "MFA_ENCRYPTION_KEY": MFA_KEY,
         "SECRET_KEY": SECRET_KEY,
+        "CLINIC_EMAIL": "screening@clinic.example",  # production needs a phone or email
         "DATABASE_URL": database_url,
         "SESSION_COOKIE_SECURE": "false",
         "SCREENING_START_RATE_LIMIT": "1000000 per minute",

@@ -2,7 +2,8 @@
 
 ``APP_ENV`` picks the configuration: ``production`` (the default, so a forgotten
 setting fails safe), ``development`` or ``testing``. Production refuses to start
-without ``SECRET_KEY``.
+without ``SECRET_KEY``, the public addresses, ``MFA_ENCRYPTION_KEY``, and a way for
+patients to reach the clinic (``CLINIC_PHONE`` or ``CLINIC_EMAIL``).
 """
 
 from __future__ import annotations
@@ -97,6 +98,13 @@ CLINIC_CONTACT_SETTINGS = (
     "CLINIC_RESPONSE_TIME",
 )
 
+#: Why production will not start without a phone or an email for the clinic: results
+#: tell people, the urgent ones included, to contact the clinic themselves.
+NO_CLINIC_CONTACT = (
+    "CLINIC_PHONE or CLINIC_EMAIL must be set in production: "
+    "patients need a way to reach the clinic."
+)
+
 
 def database_url(value: str | None, instance_path: str) -> str:
     """The SQLAlchemy URL: ``DATABASE_URL``, or a SQLite file in the instance folder."""
@@ -169,6 +177,14 @@ def _mfa_keys(production: bool, secret_key: str) -> tuple[str, ...]:
     return (derived_key(secret_key),)
 
 
+def _clinic_contact(production: bool) -> dict[str, str]:
+    """The clinic's contact settings; production needs a phone or an email among them."""
+    contact = {name: os.environ.get(name, "").strip() for name in CLINIC_CONTACT_SETTINGS}
+    if production and not (contact["CLINIC_PHONE"] or contact["CLINIC_EMAIL"]):
+        raise ConfigError(NO_CLINIC_CONTACT)
+    return contact
+
+
 def _hour(name: str, raw: str) -> int | None:
     if not raw:
         return None
@@ -226,6 +242,7 @@ def load(env: str | None = None) -> dict[str, Any]:
     )
     digest_hour = os.environ.get("DIGEST_HOUR", "").strip()
     mfa_keys = _mfa_keys(production, secret)
+    clinic_contact = _clinic_contact(production)
     secure_cookies = _bool("SESSION_COOKIE_SECURE", production)
     crisis_contacts = _crisis_contacts()
     return {
@@ -247,7 +264,8 @@ def load(env: str | None = None) -> dict[str, Any]:
         # How patients reach the clinic (result, privacy, delete and saved pages, and
         # every footer). Each is shown only when set; CLINIC_RESPONSE_TIME reads as
         # "The clinic aims to contact you <value>", e.g. "within 2 working days".
-        **{name: os.environ.get(name, "").strip() for name in CLINIC_CONTACT_SETTINGS},
+        # Production needs CLINIC_PHONE or CLINIC_EMAIL (NO_CLINIC_CONTACT).
+        **clinic_contact,
         # The two settings written in words, in Spanish for Spanish pages (e.g. "lunes a
         # viernes, de 9 a 5" and "en un plazo de 2 días hábiles"); without them Spanish
         # pages show the English wording, marked lang="en".

@@ -23,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -47,13 +47,21 @@ def backoff(attempts: int) -> timedelta:
 # --- writing messages -------------------------------------------------------------
 
 
+def receives_alerts() -> ColumnElement[bool]:
+    """Who is sent alerts (clinician.md): an active account that has finished setting up
+    (its authenticator is enrolled, which an invited or reset account has not done yet)
+    with alerts on. The one definition, for the outbox and for /readyz."""
+    return and_(Clinician.active, Clinician.alerts_enabled, Clinician.totp_secret.is_not(None))
+
+
+def anyone_receives_alerts() -> bool:
+    """Whether an urgent screening stored now would alert anybody: one EXISTS query."""
+    return bool(db.session.scalar(select(exists().where(receives_alerts()))))
+
+
 def _recipients() -> list[Clinician]:
     return list(
-        db.session.scalars(
-            select(Clinician)
-            .where(Clinician.active, Clinician.alerts_enabled)
-            .order_by(Clinician.id)
-        )
+        db.session.scalars(select(Clinician).where(receives_alerts()).order_by(Clinician.id))
     )
 
 

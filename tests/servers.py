@@ -94,6 +94,7 @@ def _gunicorn(database_url: str, workers: int, settings: dict[str, str]):
         "APP_BASE_URL": "https://screening.example.org",
         "MFA_ENCRYPTION_KEY": TEST_MFA_KEY,
         "SECRET_KEY": "test-secret-key-shared-by-every-worker-" + "x" * 24,
+        "CLINIC_EMAIL": "screening@clinic.example",  # production needs a way to reach it
         "DATABASE_URL": database_url,
         "SESSION_COOKIE_SECURE": "false",  # plain HTTP on localhost
         "WEB_CONCURRENCY": str(workers),

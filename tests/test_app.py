@@ -10,6 +10,7 @@ from questionnaire.extensions import db
 
 from .helpers import text
 from .html import soup, words
+from .staff import make_clinician
 
 
 def test_healthz_answers_without_the_database(tmp_path):
@@ -20,11 +21,12 @@ def test_healthz_answers_without_the_database(tmp_path):
     assert (response.status_code, response.json) == (200, {"status": "ok"})
 
 
-def test_readyz_is_ready_when_the_database_answers(client):
+def test_readyz_is_ready_when_the_database_answers(app, client):
+    make_clinician(app)  # someone receives urgent alerts (tests/test_readiness.py)
     response = client.get("/readyz")
     assert (response.status_code, response.json) == (
         200,
-        {"status": "ok", "database": "ok", "rate_limits": "ok"},
+        {"status": "ok", "database": "ok", "rate_limits": "ok", "alerts": "ok"},
     )
 
 
@@ -82,6 +84,7 @@ def test_production_with_a_secret_key_uses_secure_cookies(monkeypatch, tmp_path)
     monkeypatch.setenv("FHIR_BASE_URL", "https://screening.example.org/fhir/")
     monkeypatch.setenv("APP_BASE_URL", "https://screening.example.org/")
     monkeypatch.setenv("MFA_ENCRYPTION_KEY", "Tm-GJOO4hbkG6UHx_wUwzpNTkKudfpGSQ4Iy9tpCHrY=")
+    monkeypatch.setenv("CLINIC_PHONE", "(555) 010-0199")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/p.sqlite3")
     app = create_app({"APP_ENV": "production"})
     assert app.config["SECRET_KEY"] == "x" * 64

@@ -50,6 +50,7 @@ def test_production_adds_hsts(monkeypatch, tmp_path):
     monkeypatch.setenv("FHIR_BASE_URL", "https://screening.example.org/fhir")
     monkeypatch.setenv("APP_BASE_URL", "https://screening.example.org")
     monkeypatch.setenv("MFA_ENCRYPTION_KEY", "Tm-GJOO4hbkG6UHx_wUwzpNTkKudfpGSQ4Iy9tpCHrY=")
+    monkeypatch.setenv("CLINIC_EMAIL", "screening@clinic.example")
     app = create_app({"APP_ENV": "production", "DATABASE_URL": f"sqlite:///{tmp_path}/p.sqlite3"})
     response = app.test_client().get("/healthz")
     assert response.headers["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains"

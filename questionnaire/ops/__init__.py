@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db, limiter
+from ..outbox import anyone_receives_alerts
 
 log = logging.getLogger(__name__)
 bp = Blueprint("ops", __name__)
@@ -22,6 +23,9 @@ def healthz() -> tuple[dict[str, str], int]:
 
 #: What /readyz says of the rate limits while Redis cannot be reached.
 LIMITS_DEGRADED = "Redis unreachable: limits are counted by each worker on its own until it is back"
+#: What /readyz says while no active, set-up clinician has alerts on: an urgent
+#: screening would be stored and alert nobody.
+ALERTS_DEGRADED = "no clinician receives urgent alerts"
 
 
 def _limits_store_answers() -> bool:
@@ -34,17 +38,22 @@ def _limits_store_answers() -> bool:
 @bp.get("/readyz")
 def readyz() -> tuple[dict[str, str], int]:
     """Ready when the database answers (503 otherwise). Without the rate-limit store
-    (Redis) the service still works, with per-worker limits: 200, "degraded", and the
-    body names the part."""
+    (Redis), or with nobody to receive urgent alerts, the service still works: 200,
+    "degraded", and the body names each part that is not "ok"."""
     try:
         db.session.execute(text("SELECT 1"))
+        alerted = anyone_receives_alerts()
     except SQLAlchemyError:
         db.session.rollback()
         log.warning("readiness check: database unavailable")
         return {"status": "unavailable", "database": "unreachable"}, 503
-    if not _limits_store_answers():
-        return {"status": "degraded", "database": "ok", "rate_limits": LIMITS_DEGRADED}, 200
-    return {"status": "ok", "database": "ok", "rate_limits": "ok"}, 200
+    parts = {
+        "database": "ok",
+        "rate_limits": "ok" if _limits_store_answers() else LIMITS_DEGRADED,
+        "alerts": "ok" if alerted else ALERTS_DEGRADED,
+    }
+    status = "ok" if all(value == "ok" for value in parts.values()) else "degraded"
+    return {"status": status, **parts}, 200
 
 
 @bp.get("/favicon.ico")
