@@ -13,8 +13,8 @@ from flask_babel import format_date, format_number
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import body_limits, crisis, i18n
 from . import config as settings
-from . import crisis, i18n
 from .errors import register_error_handlers
 from .extensions import configure_sqlite, csrf, db, limiter, login_manager, migrate
 from .serving import redact_development_server_log
@@ -56,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_extensions(app)
     register_blueprints(app)
+    body_limits.init_app(app)
     register_error_handlers(app)
     register_commands(app)
     register_template_globals(app)

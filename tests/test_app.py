@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import text as sql
 
 from questionnaire import config, create_app
+from questionnaire.body_limits import limit_for
 from questionnaire.extensions import db
 
 from .helpers import text
@@ -189,9 +190,10 @@ def test_wrong_method_gets_405_with_allow(client):
     assert "GET" in response.headers["Allow"]
 
 
-def test_too_large_a_body_gets_413(patient):
+def test_too_large_a_body_gets_413(app, patient):
     patient.token()
-    response = patient.client.post("/screening/start", data={"notes": "x" * 300_000})
+    too_much = "x" * (limit_for(app, "patient.step") + 1)
+    response = patient.client.post("/screening/start", data={"notes": too_much})
     assert response.status_code == 413
     assert words(soup(response).h1) == "That was too much to send"
 

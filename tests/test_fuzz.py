@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
+from questionnaire.body_limits import limit_for
 from questionnaire.forms.screening import STEP_FORMS
 
 from .helpers import steps_with
@@ -174,6 +175,6 @@ def test_sign_in_never_fails(app, client):
 
 def test_bodies_over_the_limit_get_413(app, patient):
     token = patient.token()
-    body = {"csrf_token": token, "notes": "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)}
+    body = {"csrf_token": token, "notes": "x" * (limit_for(app, "patient.step") + 1)}
     response = patient.client.post("/screening/start", data=body)
     assert response.status_code == 413

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from questionnaire import create_app
+from questionnaire.body_limits import limit_for
 
 from .helpers import EXAMPLE_1, text
 from .html import soup, words
@@ -143,7 +144,7 @@ def test_400_for_an_expired_csrf_token_keeps_the_answers(patient):
 def test_413_and_422_pages(app, patient):
     patient.answer_all({"start": EXAMPLE_1["start"]})
     assert patient.answer("about", {"age": "x"}).status_code == 422
-    too_big = patient.answer("about", {"age": "1" * 300_000})
+    too_big = patient.answer("about", {"age": "1" * (limit_for(app, "patient.step") + 1)})
     assert too_big.status_code == 413
     no_leak(text(too_big))
 

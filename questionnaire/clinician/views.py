@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .. import audit, clock, counting, outbox, rulebook, submissions
+from ..body_limits import sized_for
 from ..content import section
 from ..extensions import db
 from ..forms.clinician import AssignForm, ContactAttemptForm, NoteForm, StatusForm
@@ -134,6 +135,7 @@ def print_view(reference: str) -> str:
 
 
 @bp.post("/submissions/<reference>/status")
+@sized_for(StatusForm)
 @clinician_required
 def change_status(reference: str) -> Response:
     submission = found(submissions.by_reference(reference))
@@ -175,6 +177,7 @@ def _note(submission: Submission, body: str, now: datetime) -> Note:
 
 
 @bp.post("/submissions/<reference>/contact-attempts")
+@sized_for(ContactAttemptForm)
 @clinician_required
 def contact_attempt(reference: str) -> Response:
     """Log a call, email or text, answered or not. Acting on a new submission moves it
@@ -229,6 +232,7 @@ def assign(reference: str) -> Response:
 
 
 @bp.post("/submissions/<reference>/notes")
+@sized_for(NoteForm)
 @clinician_required
 def add_note(reference: str) -> Response:
     submission = found(submissions.by_reference(reference))

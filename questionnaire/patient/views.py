@@ -21,6 +21,7 @@ from flask import (
 )
 
 from .. import audit, clock, drafts, phq9, submissions, tokens
+from ..body_limits import sized_for
 from ..clinic import ClinicContact
 from ..content import section
 from ..errors import DATABASE_DOWN
@@ -29,6 +30,7 @@ from ..forms.catalogue import answer_groups
 from ..forms.confirm_age import ConfirmAgeForm
 from ..forms.screening import (
     FORMS_BY_STEP,
+    STEP_FORMS,
     STEP_IDS,
     StepForm,
 )
@@ -241,6 +243,7 @@ def _not_starting() -> bool:
 
 
 @bp.route("/screening/<step_id>", methods=["GET", "POST"])
+@sized_for(*STEP_FORMS)
 @limiter.limit(_start_limit, methods=["POST"], exempt_when=_not_starting)
 def step(step_id: str) -> Response:
     form_class = FORMS_BY_STEP.get(step_id)
