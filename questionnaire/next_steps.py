@@ -33,7 +33,6 @@ NO_CONTACT_URGENT = N_(
     "You chose not to be contacted, so the clinic cannot contact you about these answers."
 )
 NOT_CONTACTED = N_("You chose not to be contacted, so the clinic will not get in touch with you.")
-TODAY = N_("Talk to a doctor or another health professional today.")
 OWN_DOCTOR = N_("You can also take or send this page to your own doctor.")
 SHOW_DOCTOR = N_("Take or send this page to your own doctor, and talk to them about it.")
 
@@ -167,8 +166,6 @@ def next_steps(
     wants_contact = answers.get("wants_contact") == "yes"
     paragraphs = (_(NOT_WATCHED),) if urgent else ()
     steps: list[Step] = []
-    if urgent:
-        steps.append(Step(_(TODAY)))
     if wants_contact:
         if urgent:
             call = _(URGENT_CALL_HOURS, hours=clinic.hours) if clinic.hours else _(URGENT_CALL)

@@ -4,6 +4,8 @@ on every later page, and the small things around them."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
@@ -116,11 +118,10 @@ def test_next_steps_for_every_outcome_and_contact_choice(outcome, choice):
     if outcome == "urgent-support":
         assert steps.paragraphs[0].startswith("This form is not watched all the time")
         assert "Do not wait for the clinic." in steps.paragraphs[0]
-        assert steps.steps[0].text == "Talk to a doctor or another health professional today."
         # Never the ordinary response time on an urgent result.
         assert "within 2 working days" not in text_ and "aims to contact you" not in text_
         if choice == "yes":
-            assert steps.steps[1].text == (
+            assert steps.steps[0].text == (
                 "The clinic will see your answers as urgent. A clinician will try to reach "
                 "you during the clinic's opening hours: Monday to Friday, 9am to 5pm. They "
                 "will use the phone number or email address you gave."
@@ -140,7 +141,7 @@ def test_next_steps_for_every_outcome_and_contact_choice(outcome, choice):
 def test_urgent_with_contact_and_no_hours_set_says_opening_hours_without_a_time():
     clinic = ClinicContact(name="C", phone="1", response_time="within 2 working days")
     steps = next_steps("urgent-support", CONTACT_CHOICES["yes"], clinic)
-    assert steps.steps[1].text.startswith(
+    assert steps.steps[0].text.startswith(
         "The clinic will see your answers as urgent. A clinician will try to reach you "
         "during the clinic's opening hours. They will use"
     )
@@ -553,3 +554,24 @@ def test_finish_and_clear_leaves_nothing_of_the_person_on_this_device(app, patie
         from questionnaire.models import Submission
 
         assert db.session.scalar(select(Submission.id)) is not None
+
+
+@pytest.mark.parametrize("choice", ["yes", "no"])
+def test_an_urgent_result_says_no_sentence_twice(app, choice):
+    app.config.update(CLINIC)
+    contact = CONTACT_YES if choice == "yes" else {"wants_contact": "no"}
+    main = complete(app, "urgent-support", contact).main
+    for hidden in main.select(".print-only, .visually-hidden"):
+        hidden.decompose()
+    sentences = [
+        sentence.strip()
+        for block in main.find_all(["p", "li", "h1", "h2"])
+        if not block.find(["p", "li"])
+        for sentence in re.split(r"(?<=[.!?])\s+", words(block))
+        if len(sentence.split()) >= 4
+    ]
+    repeated = {s for s in sentences if sentences.count(s) > 1}
+    assert repeated == set()
+    # never the ordinary response time, never "the details you gave" twice
+    assert "within 2 working days" not in words(main)
+    assert words(main).count("you gave") <= 1
