@@ -108,10 +108,16 @@ def disable(email: str) -> None:
 
 @clinician_cli.command("rotate-mfa-key")
 def rotate_mfa_key() -> None:
-    """Re-encrypt every stored authenticator secret with the first MFA_ENCRYPTION_KEY."""
+    """Re-encrypt every stored authenticator secret with the first MFA_ENCRYPTION_KEY
+    (and the addresses of reference emails waiting to be sent)."""
+    from . import reference_email
+
     done = accounts.reencrypt_secrets()
+    waiting = reference_email.reseal()
     db.session.commit()
     click.echo(f"Re-encrypted {done} authenticator secrets with the first key.")
+    if waiting:
+        click.echo(f"Re-encrypted {waiting} email addresses waiting to be sent.")
     click.echo("Keys after the first can now be removed from MFA_ENCRYPTION_KEY.")
 
 

@@ -318,6 +318,8 @@ def load(env: str | None = None) -> dict[str, Any]:
             "SCREENING_START_RATE_LIMIT", "10 per minute; 100 per hour"
         ),
         "SUBMIT_RATE_LIMIT": os.environ.get("SUBMIT_RATE_LIMIT", "10 per minute; 100 per hour"),
+        # "Email me my reference": the sending form, per client address.
+        "REFERENCE_EMAIL_RATE_LIMIT": os.environ.get("REFERENCE_EMAIL_RATE_LIMIT", "5 per hour"),
         # Behind a TLS-terminating proxy: how many proxies set X-Forwarded-* (0: none).
         "PROXY_FIX_HOPS": _int("PROXY_FIX_HOPS", 0),
         "HSTS": production,

@@ -325,11 +325,21 @@ class ContactAttempt(db.Model):
 class OutboxMessage(db.Model):
     """An email to send: written in the same transaction as what it is about, sent by
     the outbox worker, marked sent once. It names a submission by reference only; the
-    text is composed when it is sent, and never holds health information."""
+    text is composed when it is sent, and never holds health information.
+
+    Alerts go to a clinician's address (``recipient``). A person's reference email
+    (kind ``reference``) keeps their address only encrypted (``sealed_recipient``), only
+    until it is sent, and at most until ``expires_at``: then the address is erased."""
 
     __tablename__ = "outbox"
     __table_args__ = (
         CheckConstraint(one_of("kind", AlertKind), name="alert_kind_known"),
+        # A person's address is never written in clear: only alerts have a recipient.
+        CheckConstraint(
+            "(kind = 'reference' AND recipient IS NULL) "
+            "OR (kind <> 'reference' AND recipient IS NOT NULL)",
+            name="recipient_only_for_alerts",
+        ),
         Index("ix_outbox_due", "sent_at", "failed_at", "due_at"),
     )
 
@@ -338,9 +348,17 @@ class OutboxMessage(db.Model):
     dedupe_key: Mapped[str] = mapped_column(String(80), unique=True)
     kind: Mapped[str] = mapped_column(String(16))
     reference: Mapped[str | None] = mapped_column(String(12))
-    recipient: Mapped[str] = mapped_column(String(254))
+    #: A clinician's address (alerts); None for a person's reference email.
+    recipient: Mapped[str | None] = mapped_column(String(254))
+    #: A person's address, encrypted with MFA_ENCRYPTION_KEY (Fernet), while their
+    #: reference email waits to be sent; erased (None) once it is sent or given up.
+    sealed_recipient: Mapped[str | None] = mapped_column(Text)
+    #: The language of a reference email ("en" or "es"), the page's it was asked from.
+    language: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: A reference email not sent by then is dropped, address and all (None: alerts).
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     #: While a worker is sending it: another worker leaves it alone until then.
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -4,6 +4,10 @@ about, sent by a worker (``flask --app wsgi outbox run``), each marked sent once
 No health information in any email: the reference, the time, and a link to sign in
 and open it. Never the answers, flags, PHQ-9, name, email or phone of the patient.
 
+The same outbox sends the one email a person may send themselves with their reference
+code (``reference_email``): its address is kept only encrypted, erased once it is sent,
+and never logged; a reference email that cannot be sent is dropped, not listed for admins.
+
 Sending once, with any number of workers: a worker takes a message by a conditional
 update (a lease, ``lease_until``) that only one worker can win; on PostgreSQL it first
 picks candidates with ``FOR UPDATE SKIP LOCKED`` so that workers do not even wait on
@@ -19,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,7 +32,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from . import counting
+from . import counting, reference_email
 from .extensions import db
 from .models import PRIORITY_URGENT, Clinician, OutboxMessage, Submission
 from .vocabulary import AlertKind, Status
@@ -130,6 +135,10 @@ class Mail:
     to: str
     subject: str
     body: str
+    #: The body's language (Content-Language), when it is not English.
+    language: str = "en"
+    #: To a member of the public (their reference email): the address is never logged.
+    personal: bool = False
 
 
 def compose(
@@ -140,7 +149,13 @@ def compose(
 ) -> Mail:
     """The email's words: the reference, the time it arrived and a link, nothing about the
     person. ``received`` is when the screening arrived (the message's own time if the
-    screening is gone)."""
+    screening is gone). A reference email's own words are in ``reference_email``; its
+    address is opened here (``reference_email.Unsendable`` when it cannot be)."""
+    if message.kind == AlertKind.REFERENCE:
+        language = message.language or "en"
+        subject, body = reference_email.compose(message.reference or "", config, language)
+        to = reference_email.unseal(message)
+        return Mail(to, subject, body, language=language, personal=True)
     zone = ZoneInfo(config["CLINIC_TIMEZONE"])
     base = config["APP_BASE_URL"]
     clinic = config["CLINIC_NAME"]
@@ -157,7 +172,7 @@ def compose(
             f"- {counting.as_text(figures.get('in_review', 0))} in review\n\n"
             f"Sign in to see them: {base}/clinician/"
         )
-        return Mail(message.recipient, "Daily summary of the screening queue", body + footer)
+        return Mail(_to(message), "Daily summary of the screening queue", body + footer)
     link = f"{base}/clinician/submissions/{message.reference}"
     if message.kind == AlertKind.REMINDER:
         subject = f"Reminder: urgent screening {message.reference} is still new"
@@ -171,7 +186,13 @@ def compose(
             f"An urgent screening arrived at {at}: reference {message.reference}.\n\n"
             f"Sign in and open it: {link}"
         )
-    return Mail(message.recipient, subject, body + footer)
+    return Mail(_to(message), subject, body + footer)
+
+
+def _to(message: OutboxMessage) -> str:
+    if message.recipient is None:
+        raise ValueError(f"outbox message {message.id} has no recipient")
+    return message.recipient
 
 
 # --- sending ------------------------------------------------------------------------
@@ -184,6 +205,13 @@ def smtp_sender(config: dict[str, Any]) -> Sender:
     if not config.get("MAIL_SERVER"):
 
         def to_log(mail: Mail) -> None:
+            if mail.personal:
+                log.warning(
+                    "Reference email (no MAIL_SERVER set, not sent; address not logged): %s\n%s",
+                    mail.subject,
+                    mail.body,
+                )
+                return
             log.warning(
                 "Alert email (no MAIL_SERVER set, not sent) to %s: %s\n%s",
                 mail.to,
@@ -193,12 +221,19 @@ def smtp_sender(config: dict[str, Any]) -> Sender:
 
         return to_log
 
+    domain = parseaddr(config["MAIL_FROM"])[1].rpartition("@")[2] or "localhost"
+
     def send(mail: Mail) -> None:
         message = EmailMessage()
         message["From"] = config["MAIL_FROM"]
         message["To"] = mail.to
         message["Subject"] = mail.subject
+        message["Date"] = formatdate(usegmt=True)
+        # Named after the sender's domain, never this server's host name.
+        message["Message-ID"] = make_msgid(domain=domain)
         message.set_content(mail.body)
+        if mail.language != "en":  # after set_content, which clears Content-* headers
+            message["Content-Language"] = mail.language
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=15) as smtp:
             if config["MAIL_USE_TLS"]:
                 smtp.starttls()
@@ -215,6 +250,7 @@ def _due(now: datetime):
         OutboxMessage.failed_at.is_(None),
         OutboxMessage.due_at <= now,
         or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now),
+        or_(OutboxMessage.expires_at.is_(None), OutboxMessage.expires_at > now),
     )
 
 
@@ -241,34 +277,53 @@ def _take(now: datetime) -> OutboxMessage | None:
             return db.session.get(OutboxMessage, candidate)
 
 
+def _drop(message: OutboxMessage, why: str) -> None:
+    """A reference email that will not be sent goes, address and all: the person may
+    ask again. Only the message's number is logged."""
+    log.warning("Reference email %s dropped unsent (%s); its address is erased", message.id, why)
+    db.session.delete(message)
+
+
 def send_due(now: datetime, send: Sender, config: dict[str, Any]) -> tuple[int, int]:
-    """Send every message that is due. Returns (sent, not sent this time)."""
+    """Send every message that is due. Returns (sent, not sent this time): failed alerts
+    and messages to try again; a dropped reference email counts in neither."""
     sent = failed = 0
     figures: dict[str, int] = {}
     while (message := _take(now)) is not None:
+        personal = message.kind == AlertKind.REFERENCE
         if message.kind == AlertKind.DIGEST and not figures:
             figures = counting.figures(db.session)
         received = (
             db.session.scalar(
                 select(Submission.created_at).where(Submission.reference == message.reference)
             )
-            if message.reference
+            if message.reference and not personal
             else None
         )
         try:
             send(compose(message, config, figures, received))
+        except reference_email.Unsendable as error:
+            _drop(message, str(error))
         except (smtplib.SMTPException, OSError) as error:
-            failed += 1
             message.attempts += 1
             message.last_error = type(error).__name__
             message.lease_until = None
-            if message.attempts >= MAX_ATTEMPTS:
+            retry_at = now + backoff(message.attempts)
+            if personal and (
+                message.attempts >= MAX_ATTEMPTS
+                or (message.expires_at is not None and retry_at >= message.expires_at)
+            ):
+                _drop(message, f"{message.attempts} tries, last {message.last_error}")
+            elif message.attempts >= MAX_ATTEMPTS:
+                failed += 1
                 message.failed_at = now
                 log.error("Alert email %s failed %d times; given up", message.id, message.attempts)
             else:
-                message.due_at = now + backoff(message.attempts)
+                failed += 1
+                message.due_at = retry_at
                 log.warning(
-                    "Alert email %s not sent (%s); trying again at %s",
+                    "%s email %s not sent (%s); trying again at %s",
+                    "Reference" if personal else "Alert",
                     message.id,
                     message.last_error,
                     message.due_at.isoformat(),
@@ -278,13 +333,18 @@ def send_due(now: datetime, send: Sender, config: dict[str, Any]) -> tuple[int, 
             message.attempts += 1
             message.sent_at = now
             message.lease_until = None
+            if personal:
+                reference_email.sent(message)
         db.session.commit()
     return sent, failed
 
 
 def run_once(now: datetime, send: Sender | None = None) -> tuple[int, int]:
-    """One round of the worker: queue reminders and the digest, then send what is due."""
+    """One round of the worker: drop reference emails past their time, queue reminders
+    and the digest, then send what is due."""
     config = current_app.config
+    reference_email.drop_expired(now)
+    db.session.commit()
     queue_reminders(now, config["URGENT_REMINDER_MINUTES"])
     queue_digest(now, config["DIGEST_HOUR"], ZoneInfo(config["CLINIC_TIMEZONE"]))
     return send_due(now, send or smtp_sender(config), config)

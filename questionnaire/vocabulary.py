@@ -43,9 +43,13 @@ class ContactResult(StrEnum):
 
 
 class AlertKind(StrEnum):
+    """What an outbox email is: three alerts to clinicians, and the reference email a
+    person sends themselves from their result."""
+
     URGENT = "urgent"
     REMINDER = "reminder"
     DIGEST = "digest"
+    REFERENCE = "reference"
 
 
 class Role(StrEnum):

@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("patient", __name__)
 
-from . import views  # noqa: E402,F401  (routes register themselves on bp)
+# The routes register themselves on bp ("Email me my reference" in a module of its own).
+from . import email_reference, views  # noqa: E402,F401

@@ -121,6 +121,20 @@ def _to_finished() -> Response:
     return redirect(url_for(".finished"), code=303)
 
 
+def by_result_link(token: str) -> Submission | Response:
+    """The submission a result link opens, or the page to show instead: the finished
+    page once this browser was cleared of it, "no longer works" after RESULT_LINK_DAYS,
+    404 for a wrong or withdrawn link. Every page under a result link starts here."""
+    if _finished_here(token):
+        return _to_finished()  # Back, history or a typed link after finishing
+    submission = submissions.by_token(token)
+    if submission is None:
+        abort(404)
+    if _link_days_over(submission):
+        return _result_link_over()
+    return submission
+
+
 def _link_days_over(submission: Submission) -> bool:
     days = current_app.config["RESULT_LINK_DAYS"]
     return clock.now() >= submission.created_at + timedelta(days=days)
@@ -507,13 +521,9 @@ def privacy() -> str:
 @bp.route("/screening/result/<token>/delete", methods=["GET", "POST"])
 def delete_answers(token: str) -> Response:
     """Delete a submission, after a confirmation step. Only the fact is audited."""
-    if _finished_here(token):
-        return _to_finished()
-    submission = submissions.by_token(token)
-    if submission is None:
-        abort(404)
-    if _link_days_over(submission):
-        return _result_link_over()
+    submission = by_result_link(token)
+    if isinstance(submission, Response):
+        return submission
     crisis = crisis_support_needed(submission.answers)
     if request.method == "GET":
         html = render_template(
@@ -589,13 +599,9 @@ def finished() -> Response:
 
 @bp.get("/screening/result/<token>")
 def result(token: str) -> Response:
-    if _finished_here(token):
-        return _to_finished()  # Back, history or a typed link after finishing
-    submission = submissions.by_token(token)
-    if submission is None:
-        abort(404)
-    if _link_days_over(submission):
-        return _result_link_over()
+    submission = by_result_link(token)
+    if isinstance(submission, Response):
+        return submission
     assessment = Assessment.from_dict(submission.assessment)
     html = render_template(
         "patient/result.html",
