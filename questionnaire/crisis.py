@@ -34,6 +34,12 @@ def mark(needed: bool) -> None:
         _set(SEEN)
 
 
+def forget() -> None:
+    """A new screening starts: the crisis state belonged to the last one."""
+    session.pop(SEEN, None)
+    session.pop(FULL_SHOWN, None)
+
+
 def seen() -> bool:
     return has_request_context() and bool(session.get(SEEN))
 
@@ -47,7 +53,9 @@ def page_mode(needed: bool = False, *, full: bool = False) -> Mode | None:
     mark(needed)
     mode = None
     if seen():
-        if full or not session.get(FULL_SHOWN):
+        # The full panel says "You told us…": only where this page's own answers say
+        # so (never from another screening in this browser, nor once item 9 is 0 again).
+        if needed and (full or not session.get(FULL_SHOWN)):
             _set(FULL_SHOWN)
             mode = Mode.FULL
         else:

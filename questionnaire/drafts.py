@@ -17,7 +17,7 @@ from sqlalchemy import select
 from . import tokens
 from .extensions import db
 from .forms.screening import FORMS_BY_STEP, STEP_FORMS, STEP_IDS
-from .models import Draft
+from .models import Draft, DraftMove
 
 COOKIE_NAME = "ks_draft"
 
@@ -119,11 +119,16 @@ def find_by_resume_token(token: str | None, now: datetime) -> Draft | None:
     return draft
 
 
-def take_over(draft: Draft) -> str:
+def take_over(draft: Draft, now: datetime) -> str:
     """Move the draft to a new browser: a new cookie key, and the link is used up."""
     key = new_key()
-    draft.previous_key_hash = draft.key_hash
-    draft.used_resume_token_hash = draft.resume_token_hash
+    db.session.add(
+        DraftMove(
+            previous_key_hash=draft.key_hash,
+            used_resume_token_hash=draft.resume_token_hash,
+            moved_at=now,
+        )
+    )
     draft.key_hash = hash_key(key)
     draft.resume_token_hash = None
     return key
@@ -143,7 +148,8 @@ def why_gone(key: str | None, now: datetime) -> Gone | None:
     if not tokens.plausible(key):
         return None
     digest = hash_key(key)
-    if db.session.scalar(select(Draft.id).where(Draft.previous_key_hash == digest).limit(1)):
+    moved = select(DraftMove.id).where(DraftMove.previous_key_hash == digest).limit(1)
+    if db.session.scalar(moved) is not None:
         return Gone.MOVED
     return Gone.EXPIRED
 
@@ -153,5 +159,5 @@ def resume_link_used(token: str | None) -> bool:
     if not tokens.plausible(token):
         return False
     digest = hash_key(token)
-    found = select(Draft.id).where(Draft.used_resume_token_hash == digest).limit(1)
+    found = select(DraftMove.id).where(DraftMove.used_resume_token_hash == digest).limit(1)
     return db.session.scalar(found) is not None

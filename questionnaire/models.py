@@ -99,10 +99,19 @@ class Draft(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     # Hash of the one-time "come back later" link's token, when one has been given.
     resume_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    # After the link moved the draft to another browser: the key the first browser
-    # still holds, and the used link's token, so each can be told what happened.
-    previous_key_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+
+
+class DraftMove(db.Model):
+    """A "come back later" link moved a draft to another browser: the key the first
+    browser still holds and the link's token (hashes), so that each can be told what
+    happened, even after the draft was sent. Removed with expired drafts' leftovers."""
+
+    __tablename__ = "draft_moves"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    previous_key_hash: Mapped[str] = mapped_column(String(64), index=True)
     used_resume_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    moved_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class Submission(db.Model):

@@ -45,6 +45,12 @@ URGENT_CALL_HOURS = N_(
     "The clinic will see your answers as urgent. A clinician will try to reach you "
     "during the clinic's opening hours: %(hours)s."
 )
+#: Urgent, with contact, while no clinician receives urgent alerts (/readyz says so):
+#: nobody may read the answers soon, so no call is promised.
+URGENT_UNALERTED = N_(
+    "The clinic has your answers, but no one there may read them soon, so no one may "
+    "contact you soon."
+)
 #: With contact wanted: what the clinician will talk about.
 TOPIC_WITH_CONTACT: Mapping[str, str] = {
     "not-recommended": N_(
@@ -152,10 +158,16 @@ def _have_ready(reference: str) -> Step:
 
 
 def next_steps(
-    outcome: str, answers: Mapping[str, Any], clinic: ClinicContact, reference: str = ""
+    outcome: str,
+    answers: Mapping[str, Any],
+    clinic: ClinicContact,
+    reference: str = "",
+    *,
+    alerted: bool = True,
 ) -> NextSteps:
     """What happens next for this outcome, contact choice and clinic, in the page's
-    language. ``reference`` goes into what to have ready."""
+    language. ``reference`` goes into what to have ready; ``alerted`` is False while no
+    clinician receives urgent alerts, when an urgent result promises no call."""
     if outcome == "adult-only":
         return NextSteps(
             tuple(_(text) for text in ADULT_ONLY),
@@ -166,6 +178,14 @@ def next_steps(
     wants_contact = answers.get("wants_contact") == "yes"
     paragraphs = (_(NOT_WATCHED),) if urgent else ()
     steps: list[Step] = []
+    if wants_contact and urgent and not alerted:
+        steps.append(Step(_(URGENT_UNALERTED)))
+        if clinic.reachable:
+            steps.append(Step(_(TOPIC_WITHOUT_CONTACT[outcome])))
+        steps.append(_have_ready(reference))
+        if not clinic.reachable:
+            steps.append(Step(_(SHOW_DOCTOR)))
+        return NextSteps(paragraphs, tuple(steps), closing=_(CONSULT))
     if wants_contact:
         if urgent:
             call = _(URGENT_CALL_HOURS, hours=clinic.hours) if clinic.hours else _(URGENT_CALL)

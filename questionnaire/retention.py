@@ -12,7 +12,10 @@ from sqlalchemy import Select, delete, or_, select
 
 from . import audit
 from .extensions import db
-from .models import ClinicianSession, Draft, Submission
+from .models import ClinicianSession, Draft, DraftMove, Submission
+
+#: How long a moved draft's note is kept for the browser it left.
+MOVES_KEPT = timedelta(days=90)
 
 BATCH = 500
 
@@ -39,6 +42,9 @@ def purge(now: datetime, retention_days: int, session_hours: int) -> Purged:
     def remove_drafts(ids: list[int]) -> None:
         db.session.execute(delete(Draft).where(Draft.id.in_(ids)))
 
+    def remove_moves(ids: list[int]) -> None:
+        db.session.execute(delete(DraftMove).where(DraftMove.id.in_(ids)))
+
     def remove_submissions(ids: list[int]) -> None:
         references = db.session.scalars(
             select(Submission.reference).where(Submission.id.in_(ids))
@@ -56,8 +62,16 @@ def purge(now: datetime, retention_days: int, session_hours: int) -> Purged:
     cutoff = now - timedelta(days=retention_days)
     old_session = now - timedelta(hours=session_hours) - timedelta(days=1)
     return Purged(
+        # A moved draft's note for the browser it left goes once that browser's cookie
+        # has certainly expired (the draft's days and the cookie's 30 more, well past).
         drafts=_in_batches(
             select(Draft.id).where(Draft.expires_at <= now).order_by(Draft.id), remove_drafts
+        )
+        + _in_batches(
+            select(DraftMove.id)
+            .where(DraftMove.moved_at < now - MOVES_KEPT)
+            .order_by(DraftMove.id),
+            remove_moves,
         ),
         submissions=_in_batches(
             select(Submission.id)

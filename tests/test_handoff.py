@@ -17,6 +17,7 @@ from questionnaire.next_steps import CONSULT, CONSULT_YOUNG, next_steps
 from questionnaire.rules import OUTCOMES
 
 from .helpers import EXAMPLE_1, Patient, steps_with, text
+from .staff import make_clinician
 
 CLINIC = {
     "CLINIC_NAME": "Riverside Clinic",
@@ -186,6 +187,7 @@ def test_contact_method_follows_the_details_given():
 @pytest.mark.parametrize("outcome", sorted(OUTCOME_STEPS))
 def test_result_page_puts_title_then_next_steps_first(app, outcome, choice):
     app.config.update(CLINIC)
+    make_clinician(app)  # someone receives urgent alerts
     contact = CONTACT_YES if choice == "yes" else {"wants_contact": "no"}
     soup = complete(app, outcome, contact)
     main = soup.main
@@ -559,6 +561,7 @@ def test_finish_and_clear_leaves_nothing_of_the_person_on_this_device(app, patie
 @pytest.mark.parametrize("choice", ["yes", "no"])
 def test_an_urgent_result_says_no_sentence_twice(app, choice):
     app.config.update(CLINIC)
+    make_clinician(app)
     contact = CONTACT_YES if choice == "yes" else {"wants_contact": "no"}
     main = complete(app, "urgent-support", contact).main
     for hidden in main.select(".print-only, .visually-hidden"):
@@ -575,3 +578,31 @@ def test_an_urgent_result_says_no_sentence_twice(app, choice):
     # never the ordinary response time, never "the details you gave" twice
     assert "within 2 working days" not in words(main)
     assert words(main).count("you gave") <= 1
+
+
+def test_an_urgent_result_promises_no_call_while_no_clinician_receives_alerts(app):
+    app.config.update(CLINIC)
+    make_clinician(app, enrolled=False)  # invited, never set up: gets no alerts
+    main = complete(app, "urgent-support", CONTACT_YES).main
+    steps = [words(li) for li in main.select("[data-next-steps] ol[data-step-list] > li")]
+    assert steps[0] == (
+        "The clinic has your answers, but no one there may read them soon, so no one may "
+        "contact you soon."
+    )
+    assert steps[1] == (
+        "To talk to the clinic, contact them yourself and give them your reference code."
+    )
+    page = words(main)
+    assert "will try to reach you" not in page and "will see your answers as urgent" not in page
+    # once a set-up clinician receives alerts, the call is promised again
+    make_clinician(app, "alex@clinic.example")
+    main = complete(app, "urgent-support", CONTACT_YES).main
+    assert "A clinician will try to reach you during the clinic's opening hours" in words(main)
+
+
+def test_no_booking_link_beside_do_not_wait(app):
+    app.config.update(CLINIC, CLINIC_BOOKING_URL="https://book.example/")
+    make_clinician(app)
+    assert complete(app, "urgent-support", CONTACT_YES).select("[data-booking]") == []
+    booking = complete(app, "discuss", CONTACT_YES).select_one("[data-booking]")
+    assert booking["href"].startswith("https://book.example/?ref=")

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from questionnaire.extensions import db
 from questionnaire.models import Submission
 
-from .helpers import Patient, steps_with, text
+from .helpers import CSRF, Patient, steps_with, text
 
 
 def soup(response) -> BeautifulSoup:
@@ -79,6 +79,12 @@ def test_every_screening_page_after_sending_says_the_answers_were_sent(app, clie
     assert (new.status_code, new.location) == (303, "/screening/start?new=1")
     start = soup(client.get(new.location))
     assert start.select_one("form[data-step='start']") and start.select("input[checked]") == []
+    # the screening sent before is finished on this device: the next person cannot
+    # reach it by Back or history
+    back = client.get(result)
+    assert (back.status_code, back.location) == (303, "/screening/finished")
+    # the session (and its CSRF token) started afresh
+    patient._token = CSRF.search(text(client.get(new.location))).group(1)
     patient.answer_all(steps_with())
     assert patient.submit().status_code == 303
     assert submissions(app) == 2
@@ -90,7 +96,9 @@ def test_after_the_result_link_has_run_out_back_says_sent_without_a_link(app, cl
     clock.advance(days=app.config["RESULT_LINK_DAYS"] + 1)
     sent = soup(client.get("/screening/start")).select_one("main [data-already-sent]")
     assert sent.select("a.button") == []
-    assert "This browser no longer shows the result." in words(sent)
+    assert "The link to your result has stopped working, to keep your answers private." in (
+        words(sent)
+    )
 
 
 # --- an expired draft, a moved draft, a used link ------------------------------------
@@ -168,3 +176,76 @@ def test_results_link_to_the_clinics_booking_page_with_the_reference(app, client
     booking = page.select_one("[data-next-steps] a[data-booking]")
     assert words(booking) == "Book a call with the clinic"
     assert booking["href"] == f"https://book.example/calendar?clinic=9&ref={reference}"
+
+
+# --- the next person on the device (review findings) ---------------------------------
+
+
+def test_the_next_person_inherits_no_crisis_state_and_no_earlier_result(app, client):
+    first = Patient(client)
+    urgent = first.complete({"phq9": {"phq9_9": "2"}}).request.path
+    page = soup(client.get("/screening/start"))
+    assert page.select_one("main [data-already-sent]")
+    new = first.post("/screening/new")
+    # the person before: their result is finished on this device
+    assert client.get(urgent).location == "/screening/finished"
+    # the next person: no crisis banner on their pages, no "You told us" on their result
+    start = soup(client.get(new.location))
+    assert start.select("[data-crisis]") == []
+    first._token = CSRF.search(text(client.get(new.location))).group(1)
+    first.answer_all(steps_with())
+    for path in ("/screening/contact", "/screening/check"):
+        assert soup(client.get(path)).select("[data-crisis]") == [], path
+    result = soup(client.get(first.submit().location))
+    assert result.main["data-outcome"] == "discuss"
+    assert result.select("[data-crisis]") == []
+    assert "You told us" not in words(result.main)
+    # and finishing clears this device of both
+    second = result.select_one("[data-finish] form")["action"]
+    first.post(second)
+    assert client.get(second.removesuffix("/finish")).location == "/screening/finished"
+    assert client.get(urgent).location == "/screening/finished"
+
+
+def test_item_9_back_to_0_keeps_the_banner_but_not_the_disclosure(app, client):
+    patient = Patient(client)
+    patient.answer_all(steps_with({"phq9": {"phq9_9": "1"}}))
+    assert soup(client.get("/screening/check")).select("main [data-crisis]")
+    patient.answer("phq9", steps_with()["phq9"], change=True)
+    result = soup(client.get(patient.submit().location))
+    banner = result.select("main [data-crisis]")
+    assert len(banner) == 1 and banner[0].has_attr("data-crisis-compact")
+    assert "You told us" not in words(result.main)
+
+
+def test_a_moved_draft_sent_from_the_other_browser_still_reads_as_moved(app):
+    first = Patient(app.test_client())
+    first.answer_all(steps_with(), until="history")
+    saved = first.post("/screening/history", {**steps_with()["history"], "save_for_later": "1"})
+    link = soup(first.client.get(saved.location)).select_one("#resume-link")
+    token = re.search(r"/screening/resume/([\w-]+)", words(link)).group(1)
+    second = Patient(app.test_client())
+    second.post(f"/screening/resume/{token}")
+    second._token = None
+    for step, data in steps_with().items():
+        if step in ("start", "about"):
+            continue
+        second.answer(step, data)
+    assert second.submit().status_code == 303
+    notice = soup(first.client.get("/screening/start")).select_one("[data-draft-gone]")
+    assert notice["data-draft-gone"] == "moved"
+    used = soup(app.test_client().get(f"/screening/resume/{token}"))
+    assert used.select_one("[data-link-used]") is not None
+
+
+def test_a_stale_start_a_new_screening_button_keeps_the_screening_under_way(app, client):
+    patient = Patient(client)
+    patient.complete()
+    kept = CSRF.search(text(client.get("/screening/start"))).group(1)  # tab 1
+    new = patient.post("/screening/new")  # tab 2 starts again...
+    patient._token = CSRF.search(text(client.get(new.location))).group(1)
+    patient.answer_all(steps_with(), until="phq9")
+    stale = client.post("/screening/new", data={"csrf_token": patient.token()})  # tab 1, later
+    assert (stale.status_code, stale.location) == (303, "/screening")
+    assert client.get("/screening").location == "/screening/phq9"
+    assert kept  # the old tab's page had its own form

@@ -1,6 +1,7 @@
-"""What a browser needs to be told about a screening it no longer holds: the key a
-draft had before its "come back later" link moved it to another browser, and that
-link's token once used.
+"""What a browser needs to be told about a screening it no longer holds: when a
+"come back later" link moves a draft to another browser, the key the first browser
+still holds and the used link's token (hashes only), kept apart from the draft so that
+they outlive it once it is sent.
 
 Revision ID: 0012
 Revises: 0011
@@ -17,16 +18,19 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("drafts") as batch:
-        batch.add_column(sa.Column("previous_key_hash", sa.String(length=64), nullable=True))
-        batch.add_column(sa.Column("used_resume_token_hash", sa.String(length=64), nullable=True))
-    op.create_index("ix_drafts_previous_key_hash", "drafts", ["previous_key_hash"])
-    op.create_index("ix_drafts_used_resume_token_hash", "drafts", ["used_resume_token_hash"])
+    op.create_table(
+        "draft_moves",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("previous_key_hash", sa.String(length=64), nullable=False),
+        sa.Column("used_resume_token_hash", sa.String(length=64), nullable=True),
+        sa.Column("moved_at", sa.DateTime(), nullable=False),
+    )
+    op.create_index("ix_draft_moves_previous_key_hash", "draft_moves", ["previous_key_hash"])
+    op.create_index(
+        "ix_draft_moves_used_resume_token_hash", "draft_moves", ["used_resume_token_hash"]
+    )
+    op.create_index("ix_draft_moves_moved_at", "draft_moves", ["moved_at"])
 
 
 def downgrade():
-    op.drop_index("ix_drafts_used_resume_token_hash", "drafts")
-    op.drop_index("ix_drafts_previous_key_hash", "drafts")
-    with op.batch_alter_table("drafts") as batch:
-        batch.drop_column("used_resume_token_hash")
-        batch.drop_column("previous_key_hash")
+    op.drop_table("draft_moves")

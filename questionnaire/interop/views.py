@@ -13,7 +13,7 @@ from typing import Any
 from flask import Response, current_app, make_response, render_template, request, url_for
 from pydantic import ValidationError as ModelError
 
-from .. import clock, fhir, submissions
+from .. import clock, fhir, outbox, submissions
 from ..clinic import ClinicContact
 from ..extensions import csrf, limiter
 from ..fhir import FHIR_JSON, base_url, canonical_url
@@ -263,6 +263,7 @@ def _result(submission: Submission, link: str) -> dict[str, Any]:
         submission.answers,
         ClinicContact.from_config(current_app.config),
         submission.reference,
+        alerted=submission.outcome != "urgent-support" or outbox.anyone_receives_alerts(),
     )
     for line in steps.lines():
         params.append({"name": "nextStep", "valueString": line})

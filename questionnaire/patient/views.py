@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote
 
 from flask import (
     Response,
@@ -20,7 +20,7 @@ from flask import (
     url_for,
 )
 
-from .. import audit, clock, drafts, phq9, submissions, tokens
+from .. import audit, clock, crisis, drafts, outbox, phq9, submissions, tokens
 from ..body_limits import sized_for
 from ..clinic import ClinicContact
 from ..content import section
@@ -55,6 +55,9 @@ DELETED_HERE = "deleted_here"
 #: tokens), which this browser no longer shows; every page of that screening shows the
 #: neutral "You have finished" page instead.
 FINISHED = "finished"
+#: Results sent from this browser (hashes of their tokens): "Finish and clear" and
+#: "Start a new screening" finish every one of them, not only the one on screen.
+SENT_HERE = "sent_here"
 #: The draft cookie outlives its draft by this long, so that the browser can be told
 #: what became of the answers (sent, deleted unsent, moved to another browser). The
 #: key alone opens nothing once the draft has gone.
@@ -101,6 +104,15 @@ def _go(step_id: str, *, change: bool = False) -> Response:
     if step_id == "check":
         return redirect(url_for(".check"), code=303)
     return redirect(url_for(".step", step_id=step_id, change=1 if change else None), code=303)
+
+
+def _carry_on(draft: Draft) -> Response:
+    """To where this draft goes on. A step left unanswered after later steps were
+    answered (a new question from a change on the check page) opens as a change, so
+    that it returns straight to the check page, whichever way the person got there."""
+    following = drafts.first_unanswered(draft)
+    later = STEP_IDS[STEP_IDS.index(following) + 1 : -1]
+    return _go(following, change=any(step in draft.answers for step in later))
 
 
 def _no_store(response: Response) -> Response:
@@ -151,10 +163,12 @@ def _sent_from_here(key: str | None) -> Submission | None:
 def _already_sent(submission: Submission) -> Response:
     """Back (or a typed address) after sending: say so, never an empty new screening."""
     token = submissions.result_token(current_app.config["SECRET_KEY"], _cookie_key() or "")
-    visible = not _finished_here(token) and not _link_days_over(submission)
+    over = _link_days_over(submission)
+    visible = not _finished_here(token) and not over
     html = render_template(
         "patient/already_sent.html",
         result_url=url_for(".result", token=token) if visible else None,
+        link_over=over,
     )
     response = _no_store(make_response(html))
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -172,10 +186,32 @@ def _without_draft(*, starting: bool = False) -> Response | None:
     return None
 
 
+def _clear_device(*tokens_: str) -> None:
+    """Nothing of what was sent from this browser stays reachable in it: every result
+    sent here (and ``tokens_``) is finished, and the rest of the session goes, crisis
+    state included, so nothing on later pages derives from those answers."""
+    done = [
+        *(session.get(FINISHED) or []),
+        *(session.get(SENT_HERE) or []),
+        *(tokens.digest(token) for token in tokens_),
+    ]
+    session.clear()
+    session[FINISHED] = list(dict.fromkeys(done))[-20:]
+
+
 @bp.post("/screening/new")
 def new_screening() -> Response:
-    """ "Start a new screening", chosen on purpose after sending one."""
-    session.pop(SAVED_LINK, None)
+    """ "Start a new screening", chosen on purpose after sending one (perhaps for the
+    next person on this device): the screening sent from here is finished on it."""
+    key = _cookie_key()
+    if drafts.find(key, clock.now()) is not None:
+        # A stale button in another tab: a screening is under way here, so carry on
+        # with it rather than throw it away.
+        return redirect(url_for(".begin"), code=303)
+    sent = _sent_from_here(key)
+    _clear_device(
+        *([submissions.result_token(current_app.config["SECRET_KEY"], key or "")] if sent else [])
+    )
     response = redirect(url_for(".step", step_id="start", new=1), code=303)
     _forget(response)
     return response
@@ -200,7 +236,7 @@ def begin() -> Response:
         # From the landing page's button: a new screening is what this person chose.
         new = 1 if _finished_here() else None
         return redirect(url_for(".step", step_id="start", new=new), code=303)
-    return _go(drafts.first_unanswered(draft))
+    return _carry_on(draft)
 
 
 # --- steps --------------------------------------------------------------------------
@@ -289,7 +325,7 @@ def _show_step(form_class: type[StepForm]) -> Response:
         # A start page in a browser whose earlier answers went: say what became of them.
         gone = drafts.why_gone(key, clock.now())
     if not drafts.may_open(draft, step_id):
-        return _go(drafts.first_unanswered(draft))
+        return _carry_on(draft)
     stored = draft.answers.get(step_id, {}) if draft else {}
     if step_id == "about":
         # Back from "No, I want to change my age": keep the other answer they gave.
@@ -312,7 +348,7 @@ def _save_step(form: StepForm) -> Response:
     if step_id != "start" and draft is None:
         return _go("start")
     if not drafts.may_open(draft, step_id):
-        return _go(drafts.first_unanswered(draft))
+        return _carry_on(draft)
     form.earlier = drafts.answers_before(draft, step_id)
     if not form.validate():
         if saving and draft is not None and key:
@@ -335,6 +371,9 @@ def _save_step(form: StepForm) -> Response:
     new_key = None
     if draft is None:
         draft, new_key = drafts.start(now, _ttl())
+        # A new screening: crisis state and "deleted" belonged to the last one.
+        crisis.forget()
+        session.pop(DELETED_HERE, None)
     drafts.save_step(draft, step_id, answers, now, _ttl())
     if saving:
         return _resume_link(draft, new_key or key or "", page_saved=True)
@@ -374,7 +413,7 @@ def saved() -> Response:
         session.pop(SAVED_LINK, None)
         if draft is None:
             return _without_draft() or _go("start")
-        return _go(drafts.first_unanswered(draft))
+        return _carry_on(draft)
     html = render_template(
         "patient/saved.html",
         link=url_for(".resume", token=token, _external=True),
@@ -410,9 +449,9 @@ def resume(token: str) -> Response:
         response = _no_store(make_response(html))
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
-    key = drafts.take_over(draft)
+    key = drafts.take_over(draft, clock.now())
     db.session.commit()
-    response = _go(drafts.first_unanswered(draft))
+    response = _carry_on(draft)
     _set_cookie(response, key, _cookie_age())
     return response
 
@@ -437,7 +476,7 @@ def check() -> Response:
             return _result_redirect(key or "")
         return _without_draft() or _go("start")
     if key is None or drafts.first_unanswered(draft) != "check":
-        return _go(drafts.first_unanswered(draft))
+        return _carry_on(draft)
 
     if request.method == "GET":
         flat = drafts.flat_answers(draft)
@@ -456,6 +495,9 @@ def check() -> Response:
     )
     if created:
         log.info("submission stored")
+    token = submissions.result_token(current_app.config["SECRET_KEY"], key)
+    sent = [*(session.get(SENT_HERE) or []), tokens.digest(token)]
+    session[SENT_HERE] = list(dict.fromkeys(sent))[-20:]
     response = _result_redirect(key)
     # From now on the draft cookie lasts only as long as the browser session.
     _set_cookie(response, key, None)
@@ -472,7 +514,7 @@ def confirm_age() -> Response:
     pending = session.get(PENDING_AGE)
     draft = drafts.find(_cookie_key(), clock.now())
     if not pending:
-        return _go(drafts.first_unanswered(draft) if draft else "start")
+        return _carry_on(draft) if draft else _go("start")
     change = bool(pending.get("change"))
     form = ConfirmAgeForm().for_age(int(pending["age"]))
     if request.method == "POST" and form.validate():
@@ -583,11 +625,7 @@ def finish(token: str) -> Response:
     draft cookie and the session go), and going back to the result shows nothing."""
     if submissions.by_token(token) is None and not _finished_here(token):
         abort(404)
-    # Results finished here before stay finished; the rest of the session goes,
-    # crisis state included, so nothing on later pages derives from these answers.
-    done = [*(session.get(FINISHED) or []), tokens.digest(token)]
-    session.clear()
-    session[FINISHED] = list(dict.fromkeys(done))[-20:]
+    _clear_device(token)
     return _leave_device(".finished")
 
 
@@ -610,8 +648,17 @@ def result(token: str) -> Response:
         submission=submission,
         outcome=OUTCOMES[assessment.outcome],
         explanation=assessment.explanation(_),
-        next=next_steps(assessment.outcome, submission.answers, _clinic(), submission.reference),
-        booking_url=_booking_url(submission.reference),
+        next=next_steps(
+            assessment.outcome,
+            submission.answers,
+            _clinic(),
+            submission.reference,
+            alerted=assessment.outcome != "urgent-support" or outbox.anyone_receives_alerts(),
+        ),
+        # Not beside "Do not wait for the clinic": an urgent result books nothing.
+        booking_url=None
+        if assessment.outcome == "urgent-support"
+        else _booking_url(submission.reference),
         flag_groups=[
             (level, _(heading), [f for f in assessment.flags if f.level is level])
             for level, heading in FLAG_GROUPS
@@ -634,9 +681,8 @@ def _booking_url(reference: str) -> str | None:
     base = current_app.config.get("CLINIC_BOOKING_URL", "")
     if not base:
         return None
-    parts = urlsplit(base)
-    query = urlencode([*parse_qsl(parts.query, keep_blank_values=True), ("ref", reference)])
-    return urlunsplit(parts._replace(query=query))
+    # Added as it is, so that the clinic's own query is left exactly as it wrote it.
+    return f"{base}{'&' if '?' in base else '?'}ref={quote(reference)}"
 
 
 def _clinic() -> ClinicContact:
