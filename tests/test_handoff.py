@@ -361,14 +361,21 @@ def test_crisis_panel_on_every_page_after_a_positive_item_9(app):
 
 
 def test_crisis_banner_on_error_pages_and_the_age_check_once_item_9_was_above_0(app):
+    @app.post("/screening/boom")
+    def boom():
+        raise RuntimeError("a fault")
+
     patient = Patient(app.test_client())
     patient.answer_all(steps_with({"phq9": {"phq9_9": "1"}}), until="health")
     patient.client.get("/screening/health")  # the full panel, once
     pages = {
         "404": patient.client.get("/no-such-page"),
         "400 (CSRF)": patient.client.post("/screening/health", data={}),
+        "413": patient.post("/screening/health", {"notes": "x" * 3_000_000}),
+        "500": patient.post("/screening/boom"),
         "adult-only": patient.client.get("/screening/adult-only"),
     }
+    assert pages["413"].status_code == 413 and pages["500"].status_code == 500
     # an age under 18 asks first
     about = {**steps_with()["about"], "age": "16"}
     asked = patient.answer("about", about, change=True)

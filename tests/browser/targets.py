@@ -174,6 +174,12 @@ def walk_patient_pages(page, base: str, visit: Callable[[str], None]) -> None:
         if outcome != "urgent-support":
             complete(page, base, changes)
             visit(f"result: {outcome}")
+    result = page.url
+    page.goto(f"{result}/email")
+    visit("email my reference")
+    page.goto(f"{base}/screening/start")
+    page.wait_for_selector("main [data-already-sent]")
+    visit("already sent")
 
     answer_steps(page, base, until="about")
     page.click("button[name=save_for_later]")
