@@ -302,7 +302,11 @@ def test_dates_read_as_day_month_year(app, clock):
 
 
 def crisis_panels(response) -> list:
-    return soup_of(response).select("main [data-crisis]")
+    """The crisis blocks as the screen shows them (without their on-paper-only text)."""
+    page = soup_of(response)
+    for printed in page.select(".print-inline"):
+        printed.decompose()
+    return page.select("main [data-crisis]")
 
 
 def test_crisis_panel_on_every_page_after_a_positive_item_9(app):

@@ -177,6 +177,8 @@ def test_the_crisis_panel_offers_988_in_spanish(client):
     patient = _spanish_patient(client)
     patient.answer_all(steps_with({"phq9": {"phq9_9": "1"}}), until="health")
     panel = soup(client.get("/screening/health")).select_one("[data-crisis]")
+    for printed in panel.select(".print-inline"):  # on paper only
+        printed.decompose()
     assert words(panel.h2) == "Usted merece apoyo ahora"
     actions = {a["href"]: words(a) for a in panel.select("a.crisis-action")}
     assert actions["tel:988"] == "Llame al 988 y marque 2 para español"
@@ -185,6 +187,8 @@ def test_the_crisis_panel_offers_988_in_spanish(client):
     # The pages after it: the compact banner, its buttons in Spanish too.
     patient.answer("health", steps_with()["health"])
     banner = soup(client.get("/screening/medicines")).select_one("[data-crisis-compact]")
+    for printed in banner.select(".print-inline"):
+        printed.decompose()
     quick = [(a["href"], words(a)) for a in banner.select("a.crisis-action")]
     assert quick == [
         ("tel:988", "Llame al 988"),
