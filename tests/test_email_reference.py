@@ -421,6 +421,8 @@ def test_the_confirmation_before_asking_goes_to_the_form(app, client):
         ("pat.wanderly", "Enter an email address in the correct format, like name@example.com"),
         ("pat@@mailbox", "Enter an email address in the correct format, like name@example.com"),
         ("a" * 250 + "@x.example", "Email address must be 254 characters or fewer"),
+        # a paste of 100,000 emoji: the field's own message, never a 413 page
+        ("\N{GRINNING FACE}" * 100_000, "Email address must be 254 characters or fewer"),
         ("pat\x07@mailbox.example", "Email address must not contain hidden control characters"),
     ],
 )

@@ -19,6 +19,7 @@ from flask import (
 )
 
 from .. import clock, reference_email
+from ..body_limits import sized_for
 from ..extensions import db, limiter
 from ..forms.email_reference import EmailReferenceForm
 from ..i18n import language
@@ -73,6 +74,7 @@ def _render(template: str, submission: Submission, token: str, status: int = 200
 
 
 @bp.route("/screening/result/<token>/email", methods=["GET", "POST"])
+@sized_for(EmailReferenceForm)
 @limiter.limit(_limit, methods=["POST"])
 def email_reference(token: str) -> Response:
     found = _submission(token)
