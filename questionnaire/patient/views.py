@@ -186,17 +186,21 @@ def _without_draft(*, starting: bool = False) -> Response | None:
     return None
 
 
+def _remember(key: str, *digests: str) -> None:
+    """Add result-token hashes to a session list, once each, keeping the last 20 (a
+    signed cookie has room for no more)."""
+    kept = [*(session.get(key) or []), *digests]
+    session[key] = list(dict.fromkeys(kept))[-20:]
+
+
 def _clear_device(*tokens_: str) -> None:
     """Nothing of what was sent from this browser stays reachable in it: every result
     sent here (and ``tokens_``) is finished, and the rest of the session goes, crisis
     state included, so nothing on later pages derives from those answers."""
-    done = [
-        *(session.get(FINISHED) or []),
-        *(session.get(SENT_HERE) or []),
-        *(tokens.digest(token) for token in tokens_),
-    ]
+    done = [*(session.get(FINISHED) or []), *(session.get(SENT_HERE) or [])]
     session.clear()
-    session[FINISHED] = list(dict.fromkeys(done))[-20:]
+    session[FINISHED] = done
+    _remember(FINISHED, *(tokens.digest(token) for token in tokens_))
 
 
 @bp.post("/screening/new")
@@ -496,8 +500,7 @@ def check() -> Response:
     if created:
         log.info("submission stored")
     token = submissions.result_token(current_app.config["SECRET_KEY"], key)
-    sent = [*(session.get(SENT_HERE) or []), tokens.digest(token)]
-    session[SENT_HERE] = list(dict.fromkeys(sent))[-20:]
+    _remember(SENT_HERE, tokens.digest(token))
     response = _result_redirect(key)
     # From now on the draft cookie lasts only as long as the browser session.
     _set_cookie(response, key, None)

@@ -69,16 +69,17 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    path = tmp_path_factory.mktemp("browser") / "browser.sqlite3"
+def migrated_app(folder: Path, **settings: object) -> Flask:
+    """An app on a new SQLite database in ``folder``, built by the migrations, with the
+    rate limits out of the way and ``settings`` on top."""
     app = create_app(
         {
             "APP_ENV": "testing",
-            "DATABASE_URL": f"sqlite:///{path}",
+            "DATABASE_URL": f"sqlite:///{folder / 'browser.sqlite3'}",
             "SCREENING_START_RATE_LIMIT": "10000 per minute",
             "SUBMIT_RATE_LIMIT": "10000 per minute",
             "SIGN_IN_RATE_LIMIT": "10000 per minute",
+            **settings,
         }
     )
     with app.app_context():
@@ -86,12 +87,22 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     return app
 
 
+def serve(app: Flask) -> Iterator[LiveServer]:
+    """Serve ``app`` for a fixture's lifetime, then close its database connections."""
+    with LiveServer(app) as live:
+        yield live
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    return migrated_app(tmp_path_factory.mktemp("browser"))
+
+
 @pytest.fixture(scope="session")
 def server(live_app: Flask) -> Iterator[LiveServer]:
-    with LiveServer(live_app) as live:
-        yield live
-    with live_app.app_context():
-        db.engine.dispose()
+    yield from serve(live_app)
 
 
 @pytest.fixture(scope="session")

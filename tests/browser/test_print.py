@@ -16,13 +16,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from flask_migrate import upgrade
 from pypdf import PdfReader
 
-from questionnaire import create_app
-from questionnaire.extensions import db
-
-from .conftest import LiveServer
+from .conftest import LiveServer, migrated_app, serve
 from .drive import complete
 
 CLINIC = {
@@ -104,22 +100,7 @@ MONTHS_ES = (
 
 @pytest.fixture(scope="module")
 def clinic_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    path = tmp_path_factory.mktemp("print") / "print.sqlite3"
-    app = create_app(
-        {
-            "APP_ENV": "testing",
-            "DATABASE_URL": f"sqlite:///{path}",
-            "SCREENING_START_RATE_LIMIT": "10000 per minute",
-            "SUBMIT_RATE_LIMIT": "10000 per minute",
-            **CLINIC,
-        }
-    )
-    with app.app_context():
-        upgrade()
-    with LiveServer(app) as live:
-        yield live
-    with app.app_context():
-        db.engine.dispose()
+    yield from serve(migrated_app(tmp_path_factory.mktemp("print"), **CLINIC))
 
 
 def printed_pages(pdf: bytes) -> list[str]:

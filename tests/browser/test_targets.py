@@ -8,12 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from flask_migrate import upgrade
 
-from questionnaire import create_app
-from questionnaire.extensions import db
-
-from .conftest import LiveServer
+from .conftest import LiveServer, migrated_app, serve
 from .targets import described, measure, walk_patient_pages
 
 #: What each page must have among its measured targets, so that the walk cannot pass
@@ -63,24 +59,14 @@ EXPECTED: dict[str, tuple[str, ...]] = {
 
 @pytest.fixture(scope="module")
 def clinic_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    path = tmp_path_factory.mktemp("targets") / "targets.sqlite3"
-    app = create_app(
-        {
-            "APP_ENV": "testing",
-            "DATABASE_URL": f"sqlite:///{path}",
-            "SCREENING_START_RATE_LIMIT": "10000 per minute",
-            "SUBMIT_RATE_LIMIT": "10000 per minute",
-            "CLINIC_PHONE": "(555) 010-0199",
-            "CLINIC_EMAIL": "care@clinic.example",
-            "CLINIC_HOURS": "Monday to Friday, 9am to 5pm",
-        }
+    yield from serve(
+        migrated_app(
+            tmp_path_factory.mktemp("targets"),
+            CLINIC_PHONE="(555) 010-0199",
+            CLINIC_EMAIL="care@clinic.example",
+            CLINIC_HOURS="Monday to Friday, 9am to 5pm",
+        )
     )
-    with app.app_context():
-        upgrade()
-    with LiveServer(app) as live:
-        yield live
-    with app.app_context():
-        db.engine.dispose()
 
 
 #: Spanish at 320 pixels is walked, with the same rule, by
